@@ -1,0 +1,17 @@
+import { fetchText, NotFound } from './download.js';
+
+const CENTRAL = 'https://repo1.maven.org/maven2';
+
+/** All versions Maven Central lists for group:artifact. */
+export async function mavenVersions(group: string, artifact: string): Promise<string[]> {
+  try {
+    const xml = await fetchText(
+      `${CENTRAL}/${group.replaceAll('.', '/')}/${artifact}/maven-metadata.xml`,
+      `the version list of ${group}:${artifact}`,
+    );
+    return [...xml.matchAll(/<version>([^<]+)<\/version>/g)].map((m) => m[1]!);
+  } catch (e) {
+    if (e instanceof NotFound) return [];
+    throw e;
+  }
+}

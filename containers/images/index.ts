@@ -1,0 +1,26 @@
+import type { Settings } from '../../config/settings.js';
+import { cacheDir } from '../../config/settings.js';
+import { type FlinkRelease, resolveFlinkRelease } from '../artifacts/flink-release.js';
+import { ensureBaseImage } from './base-image.js';
+import { ensureFlinkImage } from './flink-image.js';
+import { ensureJobJar } from './job-jar.js';
+import { ensureKafkaImage } from './kafka-image.js';
+
+/** Everything a cluster of one Flink release needs, built or taken from the cache. */
+export interface ClusterImages {
+  release: FlinkRelease;
+  flinkImage: string;
+  kafkaImage: string;
+  jobJar: string;
+  baseImage: string;
+}
+
+export async function prepareImages(settings: Settings, flinkVersion = settings.flinkVersion): Promise<ClusterImages> {
+  const release = await resolveFlinkRelease(flinkVersion, process.env.KAFKA_CONNECTOR_VERSION?.trim() || undefined);
+  const cache = cacheDir(settings);
+  const baseImage = await ensureBaseImage(settings.baseImage);
+  const kafkaImage = await ensureKafkaImage(cache, settings.kafkaVersion, baseImage);
+  const flinkImage = await ensureFlinkImage(cache, release.version, baseImage);
+  const jobJar = await ensureJobJar(cache, release);
+  return { release, flinkImage, kafkaImage, jobJar, baseImage };
+}
