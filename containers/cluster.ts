@@ -12,7 +12,7 @@ import { KafkaBroker } from './kafka-broker.js';
 import { harnessLabels, LABEL_HARNESS, LABEL_RUN } from './labels.js';
 import { LocalhostContainer } from './localhost-container.js';
 import { NodeHandle } from './node-handle.js';
-import { waitFor, type WaitOptions } from './wait.js';
+import { StopWaiting, waitFor, type WaitOptions } from './wait.js';
 
 /** Where checkpoints and savepoints live inside every Flink container (the playground's paths). */
 export const CHECKPOINTS_DIR = '/tmp/flink-checkpoints-directory';
@@ -173,7 +173,7 @@ export class Cluster {
         const job = await this.rest.job(jobId);
         seen(`job ${job.state}, tasks ${JSON.stringify(taskCounts(job))}`);
         if (job.state === 'FAILED' || job.state === 'CANCELED' || job.state === 'FINISHED') {
-          throw new Error(`job ended in ${job.state}`);
+          throw new StopWaiting(`job ${jobId} ended in ${job.state} instead of running:\n${await this.diagnose(jobId)}`);
         }
         return allTasksRunning(job) ? job : undefined;
       },

@@ -53,6 +53,19 @@ export class NodeHandle {
     return info?.State.Running === true && info.State.Paused !== true;
   }
 
+  /** Published ports as the engine reports them (for the 127.0.0.1-only check). */
+  async publishedPorts(): Promise<{ containerPort: string; hostIp: string; hostPort: string }[]> {
+    const info = await this.container.inspect();
+    return Object.entries(info.NetworkSettings.Ports ?? {}).flatMap(([containerPort, bindings]) =>
+      (bindings ?? []).map((b) => ({ containerPort, hostIp: b.HostIp, hostPort: b.HostPort })),
+    );
+  }
+
+  /** Whether the engine runs it privileged (it must not). */
+  async isPrivileged(): Promise<boolean> {
+    return (await this.container.inspect()).HostConfig.Privileged === true;
+  }
+
   /** Everything the container printed, across restarts. */
   async logs(tailLines?: number): Promise<string> {
     const buf = (await this.container.logs({ stdout: true, stderr: true, follow: false, tail: tailLines ?? 'all' } as never)) as unknown as Buffer;

@@ -10,6 +10,9 @@ export class WaitTimeout extends Error {
 
 class NotYet extends Error {}
 
+/** Thrown by a probe when waiting longer is pointless (the job FAILED, a savepoint failed). */
+export class StopWaiting extends Error {}
+
 export interface WaitOptions {
   timeoutMs: number;
   intervalMs?: number;
@@ -40,6 +43,7 @@ export async function waitFor<T>(
         try {
           value = await probe(seen);
         } catch (e) {
+          if (e instanceof StopWaiting) throw new AbortError(e);
           lastSeen = `error: ${String((e as Error).message ?? e).split('\n')[0]}`;
           throw new NotYet(lastSeen);
         }

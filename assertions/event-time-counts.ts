@@ -1,0 +1,56 @@
+// Event time: every settled (window, page) the generator fed must appear with
+// exactly the acknowledged count. Windows past the ledger's horizon may not
+// have fired yet, so for them absence or a short count is only information.
+import type { GeneratorLedger, SinkSemantics } from '../history/types.js';
+import { acknowledgedCount, acknowledgedKeys, isSettled } from './acknowledged.js';
+import { conflictingDuplicate, identicalDuplicate } from './duplicates.js';
+import { keyOf, type KeyCopies } from './output-copies.js';
+import type { Problem } from './verdict.js';
+
+export function judgeEventTime(ledger: GeneratorLedger, keys: readonly KeyCopies[], sink: SinkSemantics): Problem[] {
+  const problems: Problem[] = [];
+  const present = new Set<string>();
+  for (const key of keys) {
+    present.add(keyOf(key.windowStart, key.page));
+    problems.push(...judgeKey(ledger, key, sink));
+  }
+  for (const { windowStart, page, count: expected } of acknowledgedKeys(ledger)) {
+    if (present.has(keyOf(windowStart, page))) continue;
+    problems.push(
+      isSettled(ledger, windowStart)
+        ? { kind: 'missing', severity: 'failure', windowStart, page, expected }
+        : { kind: 'unsettled', severity: 'info', windowStart, page, expected, got: 0, state: 'absent' },
+    );
+  }
+  return problems;
+}
+
+function judgeKey(ledger: GeneratorLedger, key: KeyCopies, sink: SinkSemantics): Problem[] {
+  const { windowStart, page } = key;
+  const expected = acknowledgedCount(ledger, windowStart, page);
+  if (expected === 0) {
+    const reason = windowWasGenerated(ledger, windowStart) ? 'page never generated in this window' : 'window never generated';
+    return key.copies.map((c) => ({ kind: 'unexpected', severity: 'failure', windowStart, page, ...c, reason }));
+  }
+  // Event-time windows fire once per key; differing counts are never legitimate.
+  const conflicting = conflictingDuplicate(key, expected, 'failure');
+  if (conflicting) return [conflicting];
+
+  const problems: Problem[] = [];
+  const duplicate = identicalDuplicate(key, sink);
+  if (duplicate) problems.push(duplicate);
+  const { count: got, partition, offset } = key.copies[0];
+  const settled = isSettled(ledger, windowStart);
+  if (got > expected || (settled && got < expected)) {
+    problems.push({ kind: 'wrong-count', severity: 'failure', windowStart, page, expected, got, partition, offset });
+  } else if (got < expected) {
+    problems.push({ kind: 'unsettled', severity: 'info', windowStart, page, expected, got, state: 'partial' });
+  }
+  return problems;
+}
+
+function windowWasGenerated(ledger: GeneratorLedger, windowStart: number): boolean {
+  const start = String(windowStart);
+  if (!Object.hasOwn(ledger.acknowledged, start)) return false;
+  return Object.values(ledger.acknowledged[start]).some((n) => typeof n === 'number' && n > 0);
+}

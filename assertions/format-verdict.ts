@@ -1,0 +1,59 @@
+// A verdict as text a person can act on: what failed, where in the output
+// topic (partition@offset), and which window in both epoch ms and UTC.
+import { PROBLEM_KINDS, type Location, type Problem, type Verdict } from './verdict.js';
+
+export function formatVerdict(verdict: Verdict, maxProblems = 10): string {
+  const { summary: s, policy } = verdict;
+  const sev = s.bySeverity;
+  const lines = [
+    `verdict ${verdict.ok ? 'OK' : 'FAILED'} (${policy.sink}, ${policy.time}): ` +
+      `${sev.failure} failure(s), ${sev.tolerated} tolerated, ${sev.info} info`,
+    `records ${s.records}, well-formed ${s.wellFormed}, distinct ${s.distinct}, ` +
+      `duplicate records ${s.duplicateRecords}, expected keys ${s.expectedKeys}, ` +
+      `closed through ${formatTime(s.closedThroughMs)}`,
+  ];
+  const kinds = PROBLEM_KINDS.filter((k) => s.byKind[k] > 0).map((k) => `${k} ${s.byKind[k]}`);
+  lines.push(`problems: ${kinds.length > 0 ? kinds.join(', ') : 'none'}`);
+  for (const p of verdict.problems.slice(0, maxProblems)) lines.push(`  [${p.severity}] ${describeProblem(p)}`);
+  const rest = verdict.problems.length - maxProblems;
+  if (rest > 0) lines.push(`  ... and ${rest} more`);
+  return lines.join('\n');
+}
+
+/** One line per problem; also used by the HTML report. */
+export function describeProblem(p: Problem): string {
+  switch (p.kind) {
+    case 'missing':
+      return `missing ${key(p)}: expected ${p.expected}, no record`;
+    case 'wrong-count':
+      return `wrong-count ${key(p)}: expected ${p.expected}, got ${p.got} at ${at(p)}`;
+    case 'identical-duplicate':
+      return `identical-duplicate ${key(p)}: count ${p.count} x${p.copies} at ${p.locations.map(at).join(', ')}`;
+    case 'conflicting-duplicate':
+      return (
+        `conflicting-duplicate ${key(p)}: expected ${p.expected ?? 'nothing'}, got ` +
+        p.locations.map((l) => `${l.count} at ${at(l)}`).join(', ')
+      );
+    case 'unexpected':
+      return `unexpected ${key(p)}: ${p.reason}, count ${p.count} at ${at(p)}`;
+    case 'malformed':
+      return `malformed at ${at(p)}: ${p.reason}`;
+    case 'unsettled':
+      return `unsettled ${key(p)}: ${p.state}, got ${p.got} of ${p.expected} acknowledged`;
+    case 'conservation':
+      return `conservation page ${p.page}: acknowledged ${p.expected}, output sums to ${p.got}`;
+  }
+}
+
+export function formatTime(ms: number): string {
+  const iso = Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : 'invalid';
+  return `${ms} (${iso})`;
+}
+
+function key(p: { windowStart: number; page: string }): string {
+  return `window ${formatTime(p.windowStart)} page ${JSON.stringify(p.page)}`;
+}
+
+function at(l: Location): string {
+  return `p${l.partition}@${l.offset}`;
+}

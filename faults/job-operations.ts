@@ -1,0 +1,105 @@
+import path from 'node:path';
+import { SAVEPOINTS_DIR, type Cluster } from '../containers/cluster.js';
+import type { CliResult } from '../containers/flink-cli.js';
+import { programArgs, type JobSpec } from '../containers/job-spec.js';
+import { StopWaiting, waitFor } from '../containers/wait.js';
+import { recorded, type Testbed } from './context.js';
+
+export type Via = 'cli' | 'rest';
+
+export interface Submission {
+  jobId: string;
+  via: Via;
+  /** The CLI's own output, when submitted through the CLI. */
+  cli?: CliResult;
+}
+
+/** Submits the job (optionally from a savepoint, with a parallelism) through the `flink` CLI or REST. */
+export async function submitJob(
+  tb: Testbed,
+  spec: JobSpec,
+  options: { via?: Via; savepoint?: string; parallelism?: number } = {},
+): Promise<Submission> {
+  const via = options.via ?? 'cli';
+  const target = `Click Event Count${options.savepoint ? ` from ${path.basename(options.savepoint)}` : ''}${options.parallelism ? ` p=${options.parallelism}` : ''}`;
+  return recorded(
+    tb,
+    'operation',
+    `submit-job-${via}`,
+    target,
+    async () => {
+      const args = programArgs(spec);
+      if (via === 'cli') {
+        const cli = await tb.cluster.cli.submit(args, { savepoint: options.savepoint, parallelism: options.parallelism });
+        if (cli.exitCode !== 0 || !cli.jobId) {
+          throw new Error(`flink run failed (exit ${cli.exitCode}):\n${cli.stdout.slice(-2_000)}\n${cli.stderr.slice(-2_000)}`);
+        }
+        return { jobId: cli.jobId, via, cli };
+      }
+      const jarId = await tb.cluster.rest.uploadJar(tb.cluster.spec.jobJar);
+      const jobId = await tb.cluster.rest.runJar(jarId, {
+        programArgs: args.join(' '),
+        savepointPath: options.savepoint,
+        parallelism: options.parallelism,
+      });
+      return { jobId, via };
+    },
+    (s) => `job ${s.jobId}`,
+  );
+}
+
+export interface StoppedWithSavepoint {
+  /** As Flink reports it, e.g. file:/tmp/flink-savepoints-directory/savepoint-... */
+  location: string;
+  /** The same folder on the harness's host. */
+  hostPath: string;
+  cli?: CliResult;
+}
+
+/** Stop with savepoint: `flink stop <id>` or `POST /jobs/<id>/stop {"drain": false}` then poll the trigger. */
+export async function stopWithSavepoint(tb: Testbed, jobId: string, via: Via = 'cli'): Promise<StoppedWithSavepoint> {
+  return recorded(
+    tb,
+    'operation',
+    `stop-with-savepoint-${via}`,
+    `job ${jobId}`,
+    async () => {
+      if (via === 'cli') {
+        const cli = await tb.cluster.cli.stop(jobId);
+        if (cli.exitCode !== 0 || !cli.savepointPath) {
+          throw new Error(`flink stop failed (exit ${cli.exitCode}):\n${cli.stdout.slice(-2_000)}\n${cli.stderr.slice(-2_000)}`);
+        }
+        return { location: cli.savepointPath, hostPath: hostPathOf(tb.cluster, cli.savepointPath), cli };
+      }
+      const trigger = await tb.cluster.rest.stopWithSavepoint(jobId, { drain: false });
+      const location = await waitFor(
+        `savepoint ${trigger} of job ${jobId} to complete`,
+        async (seen) => {
+          const op = await tb.cluster.rest.savepointStatus(jobId, trigger);
+          seen(op.status.id);
+          if (op.status.id !== 'COMPLETED') return undefined;
+          const failure = op.operation?.['failure-cause'];
+          if (failure) throw new SavepointFailed(failure['stack-trace'] ?? failure.class);
+          return op.operation?.location;
+        },
+        { timeoutMs: 120_000, diagnose: () => tb.cluster.diagnose(jobId) },
+      );
+      return { location, hostPath: hostPathOf(tb.cluster, location) };
+    },
+    (r) => r.location,
+  );
+}
+
+export class SavepointFailed extends StopWaiting {}
+
+/** Waits until the job is RUNNING with all tasks RUNNING (bounded, with diagnostics). */
+export const waitForJobRunning = (tb: Testbed, jobId: string, timeoutMs = 120_000) =>
+  tb.cluster.waitForJobRunning(jobId, { timeoutMs });
+
+/** file:/tmp/flink-savepoints-directory/x -> <storage>/savepoints/x */
+export function hostPathOf(cluster: Cluster, location: string): string {
+  const inContainer = location.replace(/^file:(\/\/)?/, '');
+  const rel = path.relative(SAVEPOINTS_DIR, inContainer);
+  if (rel.startsWith('..')) return inContainer;
+  return path.join(cluster.savepointsDir, rel);
+}

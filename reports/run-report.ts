@@ -1,0 +1,43 @@
+// What a run hands to the report writer: results as the scenarios settled
+// them. The writer formats; it never re-judges.
+import type { Verdict } from '../assertions/verdict.js';
+import type { DerivedFigures } from '../history/derived.js';
+import type { SerializedHistory } from '../history/serialize.js';
+import type { History } from '../history/types.js';
+
+export interface ScenarioResult {
+  name: string;
+  flinkVersion: string;
+  status: 'passed' | 'failed' | 'error';
+  durationMs: number;
+  verdict?: Verdict;
+  history?: History;
+  /** Why the scenario could not reach a verdict (status 'error'). */
+  error?: string;
+  /** Anything else worth keeping: screenshot and log paths, metrics. */
+  extra?: Record<string, unknown>;
+}
+
+export interface RunReport {
+  runId: string;
+  /** Epoch ms. */
+  startedAt: number;
+  /** Epoch ms; defaults to the time the report is written. */
+  finishedAt?: number;
+  /** The settings that reproduce the run (config with env overrides applied). */
+  settings: Record<string, unknown>;
+  /** Extra versions to print (harness, images); node, vega and Flink are added. */
+  versions?: Record<string, string>;
+  scenarios: ScenarioResult[];
+}
+
+/** report.json: the run as data, histories included, for tools and later diffing. */
+export interface RunReportJson {
+  runId: string;
+  startedAt: number;
+  finishedAt: number;
+  wallTimeMs: number;
+  settings: Record<string, unknown>;
+  versions: Record<string, string>;
+  scenarios: (Omit<ScenarioResult, 'history'> & { history?: SerializedHistory; derived?: DerivedFigures })[];
+}

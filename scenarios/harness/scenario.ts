@@ -1,0 +1,203 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { judge } from '../../assertions/oracle.js';
+import { acknowledgedKeys } from '../../assertions/acknowledged.js';
+import type { Verdict } from '../../assertions/verdict.js';
+import { isHarnessError } from '../../config/harness-error.js';
+import type { Settings } from '../../config/settings.js';
+import { Cluster } from '../../containers/cluster.js';
+import type { ClusterImages } from '../../containers/images/index.js';
+import { leftovers } from '../../containers/janitor.js';
+import type { OutputTap } from '../../containers/output-tap.js';
+import { waitFor } from '../../containers/wait.js';
+import type { Testbed } from '../../faults/context.js';
+import { decodeWindowCount } from '../../history/decode-output.js';
+import { HistoryRecorder } from '../../history/recorder.js';
+import { historyToJson } from '../../history/serialize.js';
+import type { GeneratorLedger, History, OraclePolicy } from '../../history/types.js';
+import type { ScenarioResult } from '../../reports/run-report.js';
+import { ClickGenerator, type GeneratorOptions } from '../../workload/click-generator.js';
+import { JobWatcher } from './job-watcher.js';
+
+/** What global-setup hands every scenario (vitest provide/inject). */
+export interface HarnessRun {
+  runId: string;
+  runDir: string;
+  settings: Settings;
+  images: ClusterImages;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    harness: HarnessRun;
+  }
+}
+
+export const harnessRun = (): HarnessRun => inject('harness');
+
+export interface ScenarioOptions {
+  taskManagers?: number;
+  flinkProperties?: Record<string, string>;
+  /** Images of another Flink release than the run's default (version matrix, upgrades). */
+  images?: ClusterImages;
+  /** How the harness reads `output`: read_committed (exactly-once sink) or not. */
+  outputIsolation?: 'read_committed' | 'read_uncommitted';
+}
+
+/** One scenario's world: a fresh cluster, its history, the generator and the output reader. */
+export interface Scenario extends Testbed {
+  name: string;
+  run: HarnessRun;
+  images: ClusterImages;
+  tap: OutputTap;
+  /** The scenario's click generator (one per scenario; its ledger is the expected output). */
+  generator(options?: Partial<GeneratorOptions>): ClickGenerator;
+  /** Waits until every settled window x page has at least one output record (bounded; never throws). */
+  settle(timeoutMs?: number): Promise<boolean>;
+  /** Freezes the history (ledger + output read so far) and applies the oracle. */
+  judge(policy: OraclePolicy): Verdict;
+  /** Figures and files for the report (screenshots, metrics, timings). */
+  extra: Record<string, unknown>;
+}
+
+/**
+ * Runs `body` against a fresh cluster and always: saves every container's
+ * log, removes the containers and network, checks nothing with the run's label
+ * is left, and writes the scenario's result (verdict, history, timings) for
+ * the run report.
+ */
+export async function runScenario(name: string, options: ScenarioOptions, body: (s: Scenario) => Promise<void>): Promise<void> {
+  const run = harnessRun();
+  const images = options.images ?? run.images;
+  const version = images.release.version;
+  const slug = `${name}-${version}`;
+  const scenarioDir = path.join(run.runDir, 'scenarios', slug);
+  await mkdir(scenarioDir, { recursive: true });
+  const history = new HistoryRecorder(name, version);
+  const started = Date.now();
+  const result: ScenarioResult = { name, flinkVersion: version, status: 'passed', durationMs: 0, extra: {} };
+  let cluster: Cluster | undefined;
+  let watcher: JobWatcher | undefined;
+  let tap: OutputTap | undefined;
+  let generator: ClickGenerator | undefined;
+  let frozen: History | undefined;
+  try {
+    cluster = await Cluster.start({
+      runId: run.runId,
+      scenario: name,
+      flinkVersion: version,
+      flinkImage: images.flinkImage,
+      kafkaImage: images.kafkaImage,
+      jobJar: images.jobJar,
+      storageDir: path.join(scenarioDir, 'storage'),
+      taskManagers: options.taskManagers,
+      flinkProperties: options.flinkProperties,
+    });
+    history.note(`cluster up: Flink ${version}, ${cluster.taskManagers.length} TaskManager(s), Web UI ${cluster.webUiUrl}`);
+    result.extra!.clusterStartMs = Date.now() - started;
+    const tb: Testbed = { cluster, history };
+    watcher = new JobWatcher(tb).start();
+    tap = await cluster.kafka.tap('output', options.outputIsolation ?? 'read_committed');
+    const c = cluster;
+    const t = tap;
+    const scenario: Scenario = {
+      ...tb,
+      name,
+      run,
+      images,
+      tap,
+      extra: result.extra!,
+      generator: (g = {}) => {
+        if (generator) return generator;
+        generator = new ClickGenerator(c.kafka.kafka, {
+          topic: 'input',
+          partitions: 2,
+          mode: 'fast',
+          ...g,
+          onProgress: throttle((total, maxTs) => {
+            try {
+              history.generator(total, maxTs);
+            } catch {
+              // history already judged: progress after that is not part of it
+            }
+          }, 1_000),
+        });
+        return generator;
+      },
+      settle: async (timeoutMs = 120_000) => {
+        const ledger = generator?.ledger.snapshot();
+        if (!ledger) return true;
+        const expected = new Set(acknowledgedKeys(ledger).map((k) => `${k.windowStart}|${k.page}`));
+        try {
+          await waitFor(
+            `output for all ${expected.size} settled window x page keys`,
+            async (seen) => {
+              const present = new Set<string>();
+              for (const r of t.records) {
+                const d = decodeWindowCount(r, ledger.windowMs);
+                if (d.ok) present.add(`${d.value.windowStart}|${d.value.page}`);
+              }
+              const missing = [...expected].filter((k) => !present.has(k));
+              seen(`${expected.size - missing.length}/${expected.size} keys present${missing.length ? `, first missing ${missing[0]}` : ''}`);
+              return missing.length === 0 ? true : undefined;
+            },
+            { timeoutMs, intervalMs: 500, diagnose: () => c.diagnose() },
+          );
+          // What Flink wrote up to now is read too (duplicates arrive after the first copy).
+          await t.drain(await c.kafka.endOffsets('output'), { timeoutMs: 30_000 });
+          return true;
+        } catch (e) {
+          history.note(`output did not settle: ${String((e as Error).message).split('\n').slice(0, 2).join(' ')}`);
+          result.extra!.settleDiagnostics = String((e as Error).message);
+          return false;
+        }
+      },
+      judge: (policy) => {
+        // Judged once per scenario's history; a second policy judges the same history.
+        void watcher?.stop();
+        frozen ??= history.finish(generator?.ledger.snapshot() ?? emptyLedger(), [...t.records]);
+        const verdict = judge(frozen.ledger, frozen.output, policy);
+        result.verdict = verdict;
+        return verdict;
+      },
+    };
+    await body(scenario);
+  } catch (e) {
+    result.status = (e as Error)?.name === 'AssertionError' || (e as { matcherResult?: unknown })?.matcherResult ? 'failed' : 'error';
+    result.error = isHarnessError(e) ? e.describe() : String((e as Error)?.stack ?? e);
+    throw e;
+  } finally {
+    await watcher?.stop();
+    await generator?.stop().catch(() => undefined);
+    await tap?.stop();
+    if (cluster) {
+      result.extra!.logs = (await cluster.saveLogs(path.join(scenarioDir, 'logs')).catch(() => [])).map((f) => path.relative(run.runDir, f));
+      await cluster.stop();
+      const left = await leftovers(run.runId);
+      result.extra!.leftovers = left;
+    }
+    // Checkpoint data is large and only useful while the cluster runs.
+    if (result.status === 'passed') await rm(path.join(scenarioDir, 'storage'), { recursive: true, force: true }).catch(() => undefined);
+    result.durationMs = Date.now() - started;
+    result.history = frozen ?? history.finish(generator?.ledger.snapshot() ?? emptyLedger(), [...(tap?.records ?? [])]);
+    await writeFile(
+      path.join(scenarioDir, 'result.json'),
+      JSON.stringify({ ...result, history: result.history ? historyToJson(result.history) : undefined }),
+    );
+  }
+}
+
+function emptyLedger(): GeneratorLedger {
+  return { windowMs: 15_000, pages: [], acknowledged: {}, total: 0, maxTimestampMs: -1, closedThroughMs: 0 };
+}
+
+function throttle<A extends unknown[]>(fn: (...a: A) => void, ms: number): (...a: A) => void {
+  let last = 0;
+  return (...a) => {
+    if (Date.now() - last >= ms) {
+      last = Date.now();
+      fn(...a);
+    }
+  };
+}
