@@ -77,7 +77,7 @@ export class Cluster {
   ) {}
 
   static async start(spec: ClusterSpec): Promise<Cluster> {
-    const full = { taskManagers: 1, slotsPerTaskManager: 2, ...spec };
+    const full = { ...spec, taskManagers: spec.taskManagers ?? 1, slotsPerTaskManager: spec.slotsPerTaskManager ?? 2 };
     const { docker } = await dockerEngine();
     const prefix = containerPrefix(spec.runId, spec.scenario);
     const network = `${prefix}-net`;
@@ -213,7 +213,8 @@ export class Cluster {
     await mkdir(dir, { recursive: true });
     const files: string[] = [];
     for (const node of this.nodes()) {
-      const file = path.join(dir, `${node.name.split('-').slice(-2).join('-').replace(/^[^a-z]*-/, '')}.log`);
+      const role = /(taskmanager-\d+|jobmanager|kafka|client)$/.exec(node.name)?.[1] ?? node.name;
+      const file = path.join(dir, `${node.name.includes('-v') ? node.name.replace(/.*-(v\d+)-/, '$1-') : role}.log`);
       await writeFile(file, await node.logs().catch((e) => `(no logs: ${e})`));
       files.push(file);
     }

@@ -2,7 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { judge } from '../../assertions/oracle.js';
-import { acknowledgedKeys } from '../../assertions/acknowledged.js';
+import { acknowledgedKeys, isSettled } from '../../assertions/acknowledged.js';
 import type { Verdict } from '../../assertions/verdict.js';
 import { isHarnessError } from '../../config/harness-error.js';
 import type { Settings } from '../../config/settings.js';
@@ -128,7 +128,11 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
       settle: async (timeoutMs = 120_000) => {
         const ledger = generator?.ledger.snapshot();
         if (!ledger) return true;
-        const expected = new Set(acknowledgedKeys(ledger).map((k) => `${k.windowStart}|${k.page}`));
+        const expected = new Set(
+          acknowledgedKeys(ledger)
+            .filter((k) => isSettled(ledger, k.windowStart))
+            .map((k) => `${k.windowStart}|${k.page}`),
+        );
         try {
           await waitFor(
             `output for all ${expected.size} settled window x page keys`,
