@@ -9,14 +9,14 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{assertions,history,reports,workload,faults,config,containers}/**/*.test.ts'],
+          include: ['{assertions,history,reports,workload,faults,config,containers,bin}/**/*.test.ts', 'scenarios/harness/**/*.test.ts'],
           testTimeout: 30_000,
         },
       },
       {
         test: {
           name: 'cluster',
-          include: ['scenarios/**/*.test.ts'],
+          include: ['scenarios/*.test.ts'],
           globalSetup: ['scenarios/global-setup.ts'],
           fileParallelism: false,
           maxWorkers: 1,

@@ -1,8 +1,6 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { Wait } from 'testcontainers';
-import { HarnessError } from '../config/harness-error.js';
 import { step } from '../config/progress.js';
 import { dockerEngine } from './engine.js';
 import { FlinkCli } from './flink-cli.js';
@@ -12,6 +10,7 @@ import { KafkaBroker } from './kafka-broker.js';
 import { harnessLabels, LABEL_HARNESS, LABEL_RUN } from './labels.js';
 import { LocalhostContainer } from './localhost-container.js';
 import { NodeHandle } from './node-handle.js';
+import { assertPortFree, freePort } from './ports.js';
 import { StopWaiting, waitFor, type WaitOptions } from './wait.js';
 
 /** Where checkpoints and savepoints live inside every Flink container (the playground's paths). */
@@ -345,33 +344,6 @@ async function startKafka(spec: ClusterSpec, network: string, prefix: string): P
   const { docker } = await dockerEngine();
   s.succeed(`Kafka up at 127.0.0.1:${port}`);
   return new KafkaBroker(new NodeHandle(`${prefix}-kafka`, 'kafka', started, docker), `127.0.0.1:${port}`, 'kafka:9092');
-}
-
-/** A free port on 127.0.0.1, chosen up front so the broker can advertise it and keep it across restarts. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function assertPortFree(port: number, setting: string, what: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', (e: NodeJS.ErrnoException) =>
-      reject(
-        new HarnessError(
-          `Port ${port} on 127.0.0.1, wanted for ${what}, is already taken (${e.code}).`,
-          `Stop what listens there (\`ss -ltnp 'sport = :${port}'\`), or set ${setting} to another port (0 = any free port).`,
-        ),
-      ),
-    );
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve()));
-  });
 }
 
 export { LABEL_HARNESS, LABEL_RUN };

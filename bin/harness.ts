@@ -1,0 +1,56 @@
+// `npm start`: run the playground's scenarios against fresh clusters and
+// print the verdicts; the HTML report is the run's main artefact.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import { isHarnessError } from '../config/harness-error.js';
+import { loadSettings, REPO_ROOT } from '../config/settings.js';
+import { dockerEngine } from '../containers/engine.js';
+import { resolveFlinkRelease } from '../containers/artifacts/flink-release.js';
+import { availableScenarios, selectScenarios } from '../scenarios/harness/catalogue.js';
+
+const program = new Command('harness')
+  .description('Run the Flink operations scenarios (fresh cluster each) and write a report.')
+  .option('-s, --scenario <name...>', `scenarios to run (default: all): ${availableScenarios().join(', ')}`)
+  .option('--flink-version <version>', 'Flink release to test (default: FLINK_VERSION or the newest 2.x with a Kafka connector)')
+  .option('--nightly', 'include the slow nightly-tier checks')
+  .option('--list', 'list the scenarios and exit')
+  .parse();
+const opts = program.opts<{ scenario?: string[]; flinkVersion?: string; nightly?: boolean; list?: boolean }>();
+
+try {
+  if (opts.list) {
+    process.stdout.write(`${availableScenarios().join('\n')}\n`);
+    process.exit(0);
+  }
+  const files = selectScenarios(opts.scenario ?? [], availableScenarios());
+  if (opts.flinkVersion) process.env.FLINK_VERSION = opts.flinkVersion;
+  if (opts.nightly) process.env.HARNESS_TIER = 'nightly';
+  // Fail fast, before vitest starts, on the two mistakes a newcomer makes first.
+  await dockerEngine();
+  await resolveFlinkRelease(loadSettings().flinkVersion);
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn('npx', ['vitest', 'run', '--project', 'cluster', ...files], { cwd: REPO_ROOT, stdio: 'inherit', env: process.env });
+    child.on('close', (c) => resolve(c ?? 1));
+  });
+  printSummary();
+  process.exit(code);
+} catch (e) {
+  process.stderr.write(`${isHarnessError(e) ? e.describe() : String((e as Error)?.stack ?? e)}\n`);
+  process.exit(2);
+}
+
+function printSummary(): void {
+  const latest = path.join(loadSettings().outDir, 'reports', 'latest');
+  const json = path.join(latest, 'report.json');
+  if (!existsSync(json)) return;
+  const report = JSON.parse(readFileSync(json, 'utf8')) as {
+    scenarios: { name: string; flinkVersion: string; status: string; durationMs: number; verdict?: { ok: boolean; summary: { duplicateRecords?: number } } }[];
+  };
+  const rows = report.scenarios.map((s) =>
+    [s.name.padEnd(28), s.flinkVersion.padEnd(8), s.status.padEnd(7), s.verdict ? (s.verdict.ok ? 'ok' : 'FAIL') : '-', `${(s.durationMs / 1000).toFixed(0)} s`].join('  '),
+  );
+  process.stdout.write(`\n${['scenario'.padEnd(28), 'flink'.padEnd(8), 'status'.padEnd(7), 'oracle', 'time'].join('  ')}\n${rows.join('\n')}\n`);
+  process.stdout.write(`\nReport: ${path.join(realpathSync(latest), 'index.html')}\n`);
+}
