@@ -84,15 +84,23 @@ export class Cluster {
     const startedNodes: NodeHandle[] = [];
     try {
       await prepareStorage(spec.storageDir);
-      const kafka = await startKafka(full, network, prefix);
-      startedNodes.push(kafka.node);
-      await kafka.createTopics(['input', 'output'], 2);
-      const { jobManager, rest } = await startJobManager(full, network, prefix);
-      startedNodes.push(jobManager);
-      const client = await startClient(full, network, prefix);
-      startedNodes.push(client);
-      const cluster = new Cluster(full, network, kafka, jobManager, client, rest, new FlinkCli(client.started, JOB_JAR_IN_CONTAINER));
-      await cluster.scaleTaskManagers(full.taskManagers);
+      // Kafka, the JobManager and the client don't depend on each other: start them together.
+      const [kafka, jm, client] = await settleAll(
+        [
+          startKafka(full, network, prefix).then(async (k) => {
+            startedNodes.push(k.node);
+            await k.createTopics(['input', 'output'], 2);
+            return k;
+          }),
+          startJobManager(full, network, prefix).then((j) => (startedNodes.push(j.jobManager), j)),
+          startClient(full, network, prefix).then((c) => (startedNodes.push(c), c)),
+        ] as const,
+      );
+      const cluster = new Cluster(full, network, kafka, jm.jobManager, client, jm.rest, new FlinkCli(client.started, JOB_JAR_IN_CONTAINER));
+      await cluster.scaleTaskManagers(full.taskManagers).catch(async (e) => {
+        startedNodes.push(...cluster.taskManagers);
+        throw e;
+      });
       return cluster;
     } catch (e) {
       for (const n of startedNodes) await n.remove();
@@ -255,6 +263,14 @@ export class Cluster {
 }
 
 export const startCluster = (spec: ClusterSpec) => Cluster.start(spec);
+
+/** Like Promise.all, but waits for every promise to settle first, so nothing still starts after a failure. */
+async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
 
 function labelsOf(spec: ClusterSpec): Record<string, string> {
   return { ...harnessLabels(spec.runId, spec.scenario), [LABEL_OWNER]: ownerLabel() };
