@@ -1,10 +1,18 @@
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { loadSettings } from './config/settings.js';
+import { newRunId } from './scenarios/harness/run-id.js';
+
+// One run id per `vitest run`, fixed here so the JUnit file lands in the run's
+// report folder beside report.json and index.html.
+process.env.HARNESS_RUN_ID ??= newRunId();
+const reportDir = path.join(loadSettings().outDir, 'reports', process.env.HARNESS_RUN_ID);
 
 // Two projects: pure logic (milliseconds, runs first, in parallel) and the
 // cluster scenarios (real containers, one at a time: machines have 2 cores).
 export default defineConfig({
   test: {
-    reporters: ['default', ['junit', { outputFile: 'out/junit.xml' }]],
+    reporters: ['default', ['junit', { outputFile: path.join(reportDir, 'junit.xml') }]],
     projects: [
       {
         test: {

@@ -18,7 +18,7 @@ import { newRunId } from './harness/run-id.js';
  */
 export default async function setup(project: TestProject) {
   const settings = loadSettings();
-  const runId = newRunId();
+  const runId = process.env.HARNESS_RUN_ID ?? newRunId();
   const runDir = path.join(settings.outDir, 'runs', runId);
   await mkdir(runDir, { recursive: true });
   const startedAt = Date.now();

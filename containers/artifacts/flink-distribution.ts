@@ -88,5 +88,6 @@ async function findRoot(dir: string, isRoot: (d: string) => boolean, depth = 4):
 
 async function writeMarker(dist: string): Promise<void> {
   const { writeFile } = await import('node:fs/promises');
-  await writeFile(path.join(dist, '.complete'), new Date().toISOString());
+  // Deterministic content: the marker is part of the image's build context and its hash.
+  await writeFile(path.join(dist, '.complete'), path.basename(dist));
 }
