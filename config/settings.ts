@@ -25,24 +25,80 @@ export interface Settings {
   seed: number;
   /** Keep containers of a failed scenario for inspection (default: remove). */
   keepOnFailure: boolean;
+  /**
+   * The version matrix (FLINK_VERSIONS, comma-separated): the releases
+   * `npm run matrix` runs the suites on. Smoke default: just flinkVersion;
+   * nightly default: the 1.20 LTS and the newest 2.x.
+   */
+  flinkVersions: string[];
+  /** The upgrade scenario: savepoint on `from`, resume on `to` (HARNESS_UPGRADE_FROM / HARNESS_UPGRADE_TO). */
+  upgrade: { from: string; to: string };
+  /** Fault schedules (property-based): schedules per sink; each one is a fresh cluster. */
+  scheduleRuns: number;
+  /** Fault schedules: at most this many generated commands per schedule. */
+  scheduleMaxCommands: number;
+  /** Fault schedules: wall-time budget of one run (cluster start to verdict), ms. */
+  scheduleRunBudgetMs: number;
+  /** Fault schedules: time allowed for shrinking a counterexample, ms; 0 = no shrinking. */
+  scheduleShrinkBudgetMs: number;
+  /** Fault schedules: at most this many schedules for the negative control (job without checkpointing) to fail. */
+  scheduleControlRuns: number;
+  /** Replays one fault schedule (set by `npm run replay`): the suite, fast-check seed, path and commands' replayPath. */
+  scheduleReplay?: { suite: string; seed: number; path: string; replayPath?: string };
 }
 
 const env = process.env;
 
 export const DEFAULT_FLINK_VERSION = '2.2.1';
 export const DEFAULT_KAFKA_VERSION = '4.1.1';
+/** The 1.20 LTS release the matrix and the upgrade scenario start from. */
+export const LTS_FLINK_VERSION = '1.20.3';
+
+/** "1.20.3, 2.2.1" -> ['1.20.3', '2.2.1'] (blanks and repeats dropped, order kept). */
+export function parseVersionList(text: string): string[] {
+  return [...new Set(text.split(',').map((v) => v.trim()).filter(Boolean))];
+}
 
 export function loadSettings(): Settings {
   const tier = env.HARNESS_TIER === 'nightly' ? 'nightly' : 'smoke';
+  const flinkVersion = env.FLINK_VERSION?.trim() || DEFAULT_FLINK_VERSION;
+  const matrix = parseVersionList(env.FLINK_VERSIONS ?? '');
   return {
-    flinkVersion: env.FLINK_VERSION?.trim() || DEFAULT_FLINK_VERSION,
+    flinkVersion,
     kafkaVersion: env.KAFKA_VERSION?.trim() || DEFAULT_KAFKA_VERSION,
     baseImage: env.HARNESS_BASE_IMAGE?.trim() || 'auto',
     outDir: path.resolve(env.HARNESS_OUT_DIR?.trim() || path.join(REPO_ROOT, 'out')),
     tier,
     seed: env.HARNESS_SEED ? Number(env.HARNESS_SEED) : Date.now() % 2 ** 31,
     keepOnFailure: env.HARNESS_KEEP_ON_FAILURE === 'true',
+    flinkVersions: matrix.length > 0 ? matrix : tier === 'nightly' ? parseVersionList(`${LTS_FLINK_VERSION},${DEFAULT_FLINK_VERSION}`) : [flinkVersion],
+    upgrade: {
+      from: env.HARNESS_UPGRADE_FROM?.trim() || LTS_FLINK_VERSION,
+      to: env.HARNESS_UPGRADE_TO?.trim() || DEFAULT_FLINK_VERSION,
+    },
+    scheduleRuns: intEnv('HARNESS_SCHEDULE_RUNS', tier === 'nightly' ? 20 : 2),
+    scheduleMaxCommands: intEnv('HARNESS_SCHEDULE_MAX_COMMANDS', tier === 'nightly' ? 8 : 3),
+    scheduleRunBudgetMs: intEnv('HARNESS_SCHEDULE_RUN_BUDGET_MS', tier === 'nightly' ? 600_000 : 240_000),
+    scheduleShrinkBudgetMs: intEnv('HARNESS_SCHEDULE_SHRINK_BUDGET_MS', tier === 'nightly' ? 1_800_000 : 0),
+    scheduleControlRuns: intEnv('HARNESS_SCHEDULE_CONTROL_RUNS', tier === 'nightly' ? 5 : 3),
+    scheduleReplay: env.HARNESS_SCHEDULE_REPLAY_PATH?.trim()
+      ? {
+          suite: env.HARNESS_SCHEDULE_REPLAY_SUITE?.trim() ?? '',
+          seed: Number(env.HARNESS_SCHEDULE_REPLAY_SEED),
+          path: env.HARNESS_SCHEDULE_REPLAY_PATH.trim(),
+          replayPath: env.HARNESS_SCHEDULE_REPLAY_COMMANDS?.trim() || undefined,
+        }
+      : undefined,
   };
+}
+
+/** A non-negative integer from the environment, or the default. */
+function intEnv(name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
+  return n;
 }
 
 /** Where downloaded artifacts are cached between runs. */

@@ -111,6 +111,13 @@ export class FlinkRest {
   exceptions(id: string) {
     return this.call<{ 'root-exception'?: string; exceptionHistory?: { entries: { exceptionName: string; stacktrace: string; timestamp: number }[] } }>('GET', `/jobs/${id}/exceptions`);
   }
+  /** The result of a job that ended (FAILED: with Flink's failure cause); IN_PROGRESS while it runs. */
+  executionResult(id: string) {
+    return this.call<{
+      status: { id: 'IN_PROGRESS' | 'COMPLETED' };
+      'job-execution-result'?: { id: string; 'application-status'?: string; 'failure-cause'?: { class: string; 'stack-trace': string } };
+    }>('GET', `/jobs/${id}/execution-result`);
+  }
   async taskManagers(): Promise<TaskManagerInfo[]> {
     return (await this.call<{ taskmanagers: TaskManagerInfo[] }>('GET', '/taskmanagers')).taskmanagers;
   }
@@ -123,6 +130,10 @@ export class FlinkRest {
   savepointStatus(id: string, trigger: string) {
     return this.call<AsyncOperation>('GET', `/jobs/${id}/savepoints/${trigger}`);
   }
+  /** GET /jobs/<id>/config: the job's execution config; `user-config` holds the program's global job parameters. */
+  jobConfig(id: string) {
+    return this.call<{ jid: string; name: string; 'execution-config'?: { 'job-parallelism'?: number; 'user-config'?: Record<string, string> } }>('GET', `/jobs/${id}/config`);
+  }
   async cancel(id: string): Promise<void> {
     await this.call('PATCH', `/jobs/${id}?mode=cancel`);
   }
@@ -133,8 +144,11 @@ export class FlinkRest {
     const res = await this.call<{ filename: string; status: string }>('POST', '/jars/upload', form);
     return path.basename(res.filename);
   }
-  async runJar(jarId: string, options: { programArgs: string; savepointPath?: string; parallelism?: number; allowNonRestoredState?: boolean }): Promise<string> {
-    const body: Record<string, unknown> = { programArgs: options.programArgs };
+  async runJar(jarId: string, options: { programArgs: string | string[]; savepointPath?: string; parallelism?: number; allowNonRestoredState?: boolean }): Promise<string> {
+    // `programArgsList` (since Flink 1.7): Flink 2.x dropped the string `programArgs`
+    // and silently ignores it, running the job with no arguments at all.
+    const list = Array.isArray(options.programArgs) ? options.programArgs : options.programArgs.split(/\s+/).filter(Boolean);
+    const body: Record<string, unknown> = { programArgsList: list };
     if (options.savepointPath) body.savepointPath = options.savepointPath;
     if (options.parallelism) body.parallelism = options.parallelism;
     if (options.allowNonRestoredState !== undefined) body.allowNonRestoredState = options.allowNonRestoredState;

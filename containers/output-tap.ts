@@ -27,6 +27,14 @@ export class OutputTap {
       sessionTimeout: 30_000,
       retry: { retries: 30, maxRetryTime: 5_000 },
     });
+    // A fetch that holds only transaction markers or aborted records never reaches
+    // eachBatch (kafkajs filters them out) but still ends a batch: advance past it
+    // here, or a read_committed reader never "reaches" an end offset behind a commit marker.
+    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.topic !== this.topic || payload.lastOffset === null || payload.lastOffset === undefined) return;
+      const next = BigInt(payload.lastOffset) + 1n;
+      if (next > (this.position.get(payload.partition) ?? 0n)) this.position.set(payload.partition, next);
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
     await this.consumer.run({

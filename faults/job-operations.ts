@@ -38,7 +38,7 @@ export async function submitJob(
       }
       const jarId = await tb.cluster.rest.uploadJar(tb.cluster.spec.jobJar);
       const jobId = await tb.cluster.rest.runJar(jarId, {
-        programArgs: args.join(' '),
+        programArgs: args,
         savepointPath: options.savepoint,
         parallelism: options.parallelism,
       });

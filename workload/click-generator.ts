@@ -17,6 +17,20 @@ export interface GeneratorOptions {
   startMs?: number;
   /** Events per send in fast mode. */
   batchSize?: number;
+  /**
+   * 'paced' only: event time advances this many times faster than wall time
+   * (default 1, the playground's ~400 events/s). Keeps event time moving
+   * through a fault without the playground's 15 s of wall time per window.
+   */
+  speedup?: number;
+  /**
+   * Input in phases: after this many complete windows (counted from the
+   * start, ascending) the generator holds, without closing the window, until
+   * `resume()`. `paused()` resolves when it holds. Used to write input
+   * before an operation (stop with savepoint) and more while the job is down.
+   * A pause point at or beyond `windows` never holds.
+   */
+  pauseAfterWindows?: readonly number[];
   /** Called after every acknowledged batch (for the history). */
   onProgress?: (total: number, maxTimestampMs: number) => void;
 }
@@ -32,12 +46,16 @@ export class ClickGenerator {
   private stopping = false;
   private running?: Promise<void>;
   private producer?: Producer;
+  private pauses: number[];
+  private hold?: { reached: () => void; reachedP: Promise<void>; release: () => void; releaseP: Promise<void> };
 
   constructor(
     private readonly kafka: Kafka,
     private readonly options: GeneratorOptions,
   ) {
     this.ledger = new Ledger(options.partitions);
+    this.pauses = [...(options.pauseAfterWindows ?? [])].map((w) => w * EVENTS_PER_WINDOW).sort((a, b) => a - b);
+    this.armHold();
   }
 
   get startMs(): number {
@@ -63,7 +81,44 @@ export class ClickGenerator {
   /** Stops a continuous generator after the current batch and closes its last window. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.hold?.release();
     await this.running;
+  }
+
+  /**
+   * Resolves when the generator holds at its next pause point (`pauseAfterWindows`),
+   * everything before it acknowledged; rejects if it ends or fails first.
+   */
+  async paused(): Promise<void> {
+    const hold = this.hold;
+    if (!hold) throw new Error('the generator has no pause point left');
+    const ended = this.start().running!.then(() => {
+      throw new Error('the generator ended before its pause point');
+    });
+    ended.catch(() => undefined); // settles after the race too; not an unhandled rejection
+    await Promise.race([hold.reachedP, ended]);
+  }
+
+  /** Lets a held generator go on to its next pause point or its end. */
+  resume(): void {
+    const hold = this.hold;
+    if (!hold) throw new Error('the generator has no pause point left');
+    // Armed before the release, so a `paused()` right after waits for the next point.
+    this.pauses.shift();
+    this.armHold();
+    hold.release();
+  }
+
+  private armHold(): void {
+    if (this.pauses.length === 0) {
+      this.hold = undefined;
+      return;
+    }
+    let reached!: () => void;
+    let release!: () => void;
+    const reachedP = new Promise<void>((r) => (reached = r));
+    const releaseP = new Promise<void>((r) => (release = r));
+    this.hold = { reached, reachedP, release, releaseP };
   }
 
   /** Writes a record that is not a ClickEvent (the job must skip it; the ledger ignores it). */
@@ -90,18 +145,28 @@ export class ClickGenerator {
     const producer = await this.connect();
     const total = this.options.windows === undefined ? Infinity : this.options.windows * EVENTS_PER_WINDOW;
     const batch = this.options.batchSize ?? 2_000;
-    const began = Date.now();
+    let began = Date.now();
+    // Wall ms per tick of six events (one per page) in paced mode.
+    const tickMs = PAGE_STEP_MS / (this.options.speedup ?? 1);
     try {
       while (this.next < total && !this.stopping) {
-        let upTo = Math.min(total, this.next + batch);
+        const pauseAt = this.pauses[0];
+        if (pauseAt !== undefined && this.next >= pauseAt) {
+          const hold = this.hold!;
+          hold.reached();
+          await hold.releaseP;
+          if (this.options.mode === 'paced') began = Date.now() - (this.next / PAGES.length) * tickMs;
+          continue;
+        }
+        let upTo = Math.min(total, this.next + batch, pauseAt ?? Infinity);
         if (this.options.mode === 'paced') {
           // Event time ~ wall time: 6 events per 15 ms tick, about 400 events/s.
-          const due = Math.floor((Date.now() - began) / PAGE_STEP_MS) * PAGES.length;
+          const due = Math.floor((Date.now() - began) / tickMs) * PAGES.length;
           if (due <= this.next) {
             await sleep(100);
             continue;
           }
-          upTo = Math.min(total, due, this.next + batch);
+          upTo = Math.min(total, due, this.next + batch, pauseAt ?? Infinity);
         }
         await this.send(producer, this.next, upTo);
         this.next = upTo;

@@ -59,6 +59,8 @@ export interface Scenario extends Testbed {
   judge(policy: OraclePolicy): Verdict;
   /** Figures and files for the report (screenshots, metrics, timings). */
   extra: Record<string, unknown>;
+  /** The scenario's folder in the run (logs, storage, result.json): for files of its own. */
+  dir: string;
 }
 
 /**
@@ -108,6 +110,7 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
       images,
       tap,
       extra: result.extra!,
+      dir: scenarioDir,
       generator: (g = {}) => {
         if (generator) return generator;
         generator = new ClickGenerator(c.kafka.kafka, {

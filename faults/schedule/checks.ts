@@ -1,0 +1,145 @@
+// After every step: does the real cluster look as the model predicts? Each
+// check is a bounded wait for the predicted state (never a sleep and a look),
+// and says what it last saw when it expires.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { allTasksRunning, taskCounts } from '../../containers/flink-rest.js';
+import { StopWaiting, waitFor } from '../../containers/wait.js';
+import { decodeWindowCount } from '../../history/decode-output.js';
+import { WINDOW_MS } from '../../history/types.js';
+import { attemptTotal, isTaskManagerOf, nodeAddresses, taskManagersHostingJob } from './cluster-view.js';
+import { availableSlots, jobExpectation, runningTaskManagers, type ScheduleModel } from './model.js';
+import { bound, type ScheduleReal } from './real.js';
+
+const TERMINAL = new Set(['FAILED', 'CANCELED', 'FINISHED']);
+
+/** Each TaskManager container runs or not as the model says, and the ResourceManager registers exactly the running ones. */
+export async function expectTaskManagers(r: ScheduleReal, m: ScheduleModel): Promise<void> {
+  const { cluster } = r.world;
+  expect(cluster.taskManagers.map((n) => n.name), 'TaskManager containers vs model').toHaveLength(m.taskManagers.length);
+  for (const [i, state] of m.taskManagers.entries()) {
+    expect(await cluster.taskManagers[i]!.isRunning(), `${cluster.taskManagers[i]!.name} running (model: ${state})`).toBe(state === 'running');
+  }
+  const running = runningTaskManagers(m).length;
+  await waitFor(
+    `${running} registered TaskManager(s) with ${availableSlots(m)} slots`,
+    async (seen) => {
+      const o = await cluster.rest.overview();
+      seen(`${o.taskmanagers} TaskManager(s), ${o['slots-total']} slots`);
+      return o.taskmanagers === running && o['slots-total'] === availableSlots(m) ? true : undefined;
+    },
+    { timeoutMs: bound(r, 90_000), diagnose: () => cluster.diagnose(r.jobId) },
+  );
+}
+
+/**
+ * The job as the model predicts: 'running' = every task RUNNING at the model's
+ * parallelism, on registered TaskManagers only; 'starved' (fewer slots than
+ * its parallelism) = not all tasks RUNNING, and not ended either.
+ */
+export async function expectJob(r: ScheduleReal, m: ScheduleModel): Promise<void> {
+  const { cluster } = r.world;
+  const p = m.job.parallelism;
+  if (jobExpectation(m) === 'running') {
+    await waitFor(
+      `job ${r.jobId} RUNNING with all tasks RUNNING at parallelism ${p}, on registered TaskManagers`,
+      async (seen) => {
+        const job = await cluster.rest.job(r.jobId);
+        seen(`job ${job.state}, tasks ${JSON.stringify(taskCounts(job))}, parallelism ${[...new Set(job.vertices.map((v) => v.parallelism))].join('/')}`);
+        if (TERMINAL.has(job.state)) throw new StopWaiting(`job ${r.jobId} ended ${job.state}; the model expects it running`);
+        if (!allTasksRunning(job)) return undefined;
+        const wrong = job.vertices.filter((v) => v.parallelism !== p);
+        if (wrong.length > 0) throw new StopWaiting(`vertices at the wrong parallelism (model p=${p}): ${wrong.map((v) => `${v.name} p=${v.parallelism}`).join(', ')}`);
+        const registered = new Set((await cluster.rest.taskManagers()).map((t) => t.id));
+        const stale = [...(await taskManagersHostingJob(cluster, r.jobId))].filter((id) => !registered.has(id));
+        if (stale.length > 0) {
+          seen(`all RUNNING, but on TaskManager(s) no longer registered: ${stale.join(', ')}`);
+          return undefined;
+        }
+        return true;
+      },
+      { timeoutMs: bound(r, 180_000), diagnose: () => cluster.diagnose(r.jobId) },
+    );
+    return;
+  }
+  await waitFor(
+    `job ${r.jobId} waiting for slots (parallelism ${p}, ${availableSlots(m)} slot(s)): not all tasks RUNNING`,
+    async (seen) => {
+      const job = await cluster.rest.job(r.jobId);
+      seen(`job ${job.state}, tasks ${JSON.stringify(taskCounts(job))}`);
+      if (TERMINAL.has(job.state)) throw new StopWaiting(`job ${r.jobId} ended ${job.state}; the model expects it waiting for slots`);
+      return allTasksRunning(job) ? undefined : true;
+    },
+    { timeoutMs: bound(r, 90_000), diagnose: () => cluster.diagnose(r.jobId) },
+  );
+  const o = await cluster.rest.overview();
+  expect(o['slots-total'], `slots offered while the job (p=${p}) waits for slots`).toBeLessThan(p);
+}
+
+export async function expectClusterMatchesModel(r: ScheduleReal, m: ScheduleModel): Promise<void> {
+  await expectTaskManagers(r, m);
+  await expectJob(r, m);
+}
+
+/** The job failed over since `before` (its subtasks' attempt total grew). */
+export async function expectFailover(r: ScheduleReal, before: number, why: string): Promise<number> {
+  const { cluster } = r.world;
+  return waitFor(
+    `job ${r.jobId} to fail over (${why}): new execution attempts beyond ${before}`,
+    async (seen) => {
+      const n = await attemptTotal(cluster, r.jobId);
+      seen(`attempt total ${n}`);
+      return n > before ? n - before : undefined;
+    },
+    { timeoutMs: bound(r, 60_000), diagnose: () => cluster.diagnose(r.jobId) },
+  );
+}
+
+/** The job's execution attempt total now (compare before and after a step). */
+export const restartsNow = (r: ScheduleReal): Promise<number> => attemptTotal(r.world.cluster, r.jobId);
+
+/** Whether the TaskManager at `index` hosts any of the job's tasks now. */
+export async function hostsTasks(r: ScheduleReal, index: number): Promise<boolean> {
+  const node = r.world.cluster.taskManagers[index]!;
+  const [hosting, addresses] = await Promise.all([taskManagersHostingJob(r.world.cluster, r.jobId), nodeAddresses(node)]);
+  return [...hosting].some((id) => isTaskManagerOf(id, addresses));
+}
+
+/** Bounded wait until the broker answers again (topic end offsets). */
+export async function expectBrokerUp(r: ScheduleReal): Promise<void> {
+  const { cluster } = r.world;
+  await waitFor(
+    'the Kafka broker to answer (end offsets of input)',
+    async (seen) => {
+      try {
+        await cluster.kafka.endOffsets('input');
+        return true;
+      } catch (e) {
+        seen(String((e as Error).message));
+        await cluster.kafka.closeAdmin();
+        return undefined;
+      }
+    },
+    { timeoutMs: bound(r, 90_000), intervalMs: 1_000, diagnose: () => cluster.diagnose(r.jobId) },
+  );
+}
+
+/** Output windows read so far that start after `eventTimeMs` (event time). */
+export function outputWindowsAfter(r: ScheduleReal, eventTimeMs: number): number[] {
+  const starts = new Set<number>();
+  for (const rec of r.world.tap.records) {
+    const d = decodeWindowCount(rec, WINDOW_MS);
+    if (d.ok && d.value.windowStart > eventTimeMs) starts.add(d.value.windowStart);
+  }
+  return [...starts].sort((a, b) => a - b);
+}
+
+/** A completed savepoint is a folder with `_metadata` on the host. */
+export function expectSavepointOnHost(hostPath: string): void {
+  expect(existsSync(path.join(hostPath, '_metadata')), `savepoint metadata ${path.join(hostPath, '_metadata')}`).toBe(true);
+}
+
+/** "file:/tmp/x", "file:///tmp/x" and "/tmp/x" name the same folder. */
+export const samePath = (a: string, b: string): boolean => normalize(a) === normalize(b);
+const normalize = (p: string) => p.replace(/^file:(\/\/)?/, '').replace(/\/+$/, '');

@@ -1,0 +1,69 @@
+// One schedule against one fresh cluster: submit the job, start the
+// generator, run the generated steps (model beside real), heal, let the
+// generator finish its input and the output settle. The caller judges.
+import fc from 'fast-check';
+import { expect } from 'vitest';
+import type { JobSpec } from '../../containers/job-spec.js';
+import { WINDOW_MS } from '../../history/types.js';
+import type { ClickGenerator, GeneratorOptions } from '../../workload/click-generator.js';
+import { submitJob } from '../job-operations.js';
+import { expectClusterMatchesModel } from './checks.js';
+import { GENERATOR_SPEEDUP } from './commands/wait-windows.js';
+import { heal } from './heal.js';
+import { initialModel, type ScheduleModel } from './model.js';
+import { bound, type ScheduleReal, type ScheduleWorld } from './real.js';
+import { scheduleSteps, SLOTS_PER_TASK_MANAGER, START_TASK_MANAGERS, type Schedule } from './schedule-arbitrary.js';
+
+export interface ScheduleRunWorld extends ScheduleWorld {
+  generator(options?: Partial<GeneratorOptions>): ClickGenerator;
+}
+
+/**
+ * Event time of the first click: a window boundary 30 minutes before now.
+ * Output records carry event-time timestamps; near the wall clock, the
+ * broker's retention (7 days by record timestamp) never deletes them during a
+ * run, and 3x speed keeps them well below an hour into the future.
+ */
+export const scheduleStartMs = (now = Date.now()): number => Math.floor((now - 30 * 60_000) / WINDOW_MS) * WINDOW_MS;
+
+export async function runSchedule(
+  world: ScheduleRunWorld,
+  spec: JobSpec,
+  schedule: Schedule,
+  deadline: number,
+  /** Receives the real system as soon as it exists, so a failing run still reports its steps. */
+  onReal: (r: ScheduleReal, m: ScheduleModel) => void,
+): Promise<{ real: ScheduleReal; model: ScheduleModel }> {
+  const submitted = await submitJob(world, spec, { via: schedule.start.via, parallelism: schedule.start.parallelism });
+  const generator = world.generator({ mode: 'paced', speedup: GENERATOR_SPEEDUP, startMs: scheduleStartMs() });
+  const real: ScheduleReal = { world, spec, jobId: submitted.jobId, generator, deadline, steps: [] };
+  const model = initialModel({ taskManagers: START_TASK_MANAGERS, slotsPerTaskManager: SLOTS_PER_TASK_MANAGER, parallelism: schedule.start.parallelism });
+  onReal(real, model);
+  await expectClusterMatchesModel(real, model);
+  // Paced: input flows from now on, so every step lands while a window is open.
+  generator.done().catch(() => undefined); // a failure surfaces at stop() below
+  world.history.note(`schedule start: job ${real.jobId} p=${schedule.start.parallelism}; generator paced x${GENERATOR_SPEEDUP}`);
+
+  await fc.asyncModelRun(() => ({ model, real }), scheduleSteps(schedule));
+
+  await heal(model, real);
+  world.history.note('generator: finishing its input (the open window, then the closing events)');
+  await withTimeout(generator.stop(), bound(real, 60_000), 'the generator to finish its input');
+  const settled = await world.settle(bound(real, 180_000));
+  expect(settled, `the final windows settle in the output\n${String(world.extra.settleDiagnostics ?? '')}`).toBe(true);
+  return { real, model };
+}
+
+/** Rejects when `p` takes longer than `ms` (the work itself goes on; the scenario's teardown ends it). */
+export async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Timed out after ${(ms / 1000).toFixed(0)} s waiting for ${what}`)), ms);
+  });
+  p.catch(() => undefined);
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

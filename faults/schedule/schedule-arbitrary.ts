@@ -1,0 +1,84 @@
+// Generated schedules: the job's start (parallelism, CLI or REST) and a list
+// of steps (fast-check commands, whose preconditions the model checks). The
+// negative control's schedules always begin with a kill of the TaskManager
+// running the job while a window is half filled.
+import fc from 'fast-check';
+import { ScheduleCommand } from './commands/schedule-command.js';
+import { LIMITS, type Action, type ScheduleModel, type Timing, type Via } from './model.js';
+import type { ScheduleReal } from './real.js';
+
+export type Step = fc.AsyncCommand<ScheduleModel, ScheduleReal>;
+
+export interface ScheduleStart {
+  /** Parallelism of the first submission (one TaskManager with two slots is there at the start). */
+  parallelism: number;
+  via: Via;
+}
+
+export interface Schedule {
+  start: ScheduleStart;
+  /** The generated steps (fast-check's commands value: replayable, shrinkable). */
+  commands: Iterable<Step>;
+  /** A step every schedule of this mix has, inserted before generated step `at` (or last). */
+  forced?: { at: number; command: ScheduleCommand };
+}
+
+export const START_TASK_MANAGERS = 1;
+export const SLOTS_PER_TASK_MANAGER = 2;
+
+const pick = fc.nat(LIMITS.maxTaskManagers - 1);
+const timing: fc.Arbitrary<Timing> = fc.constantFrom('now', 'mid-window');
+const via: fc.Arbitrary<Via> = fc.constantFrom('cli', 'rest');
+/** Shorter than the heartbeat timeout (no failover) or clearly longer (failover); nothing in between, where it is a race. */
+const pauseSeconds = fc.constantFrom(...LIMITS.pauseSeconds.short, ...LIMITS.pauseSeconds.long);
+
+/** One arbitrary per kind of step (equal weights). */
+export const actionArbitraries: { [K in Action['kind']]: fc.Arbitrary<Extract<Action, { kind: K }>> } = {
+  'kill-taskmanager': fc.record({ kind: fc.constant('kill-taskmanager' as const), pick, timing }),
+  'start-taskmanager': fc.record({ kind: fc.constant('start-taskmanager' as const), pick }),
+  'scale-taskmanagers': fc.record({ kind: fc.constant('scale-taskmanagers' as const), count: fc.integer({ min: 1, max: LIMITS.maxTaskManagers }) }),
+  'savepoint-resume': fc.record({ kind: fc.constant('savepoint-resume' as const), via, parallelism: fc.integer({ min: 1, max: LIMITS.maxParallelism }) }),
+  'pause-taskmanager': fc.record({ kind: fc.constant('pause-taskmanager' as const), pick, seconds: pauseSeconds, timing }),
+  'restart-kafka': fc.constant({ kind: 'restart-kafka' as const }),
+  'wait-windows': fc.record({ kind: fc.constant('wait-windows' as const), windows: fc.integer({ min: 1, max: LIMITS.maxWaitWindows }) }),
+};
+
+export const commandArbitraries = (): fc.Arbitrary<ScheduleCommand>[] =>
+  Object.values(actionArbitraries).map((arb) => (arb as fc.Arbitrary<Action>).map((a) => new ScheduleCommand(a)));
+
+export interface ScheduleArbitraryOptions {
+  maxCommands: number;
+  /** Generated steps at least (default 1: a schedule without steps is only the heal phase). */
+  minCommands?: number;
+  /** fast-check's replayPath of the commands, to replay a shrunk schedule. */
+  replayPath?: string;
+  /** Negative control: every schedule first kills the (only) TaskManager once a window is half filled. */
+  forceKill?: boolean;
+}
+
+export function scheduleArbitrary(o: ScheduleArbitraryOptions): fc.Arbitrary<Schedule> {
+  const min = Math.min(o.minCommands ?? 1, o.maxCommands);
+  const commands = fc
+    .commands(commandArbitraries(), { maxCommands: o.maxCommands, ...(o.replayPath ? { replayPath: o.replayPath } : {}) })
+    .filter((c) => [...c].length >= min);
+  const start = fc.record({ parallelism: fc.integer({ min: 1, max: START_TASK_MANAGERS * SLOTS_PER_TASK_MANAGER }), via }, { noNullPrototype: true });
+  if (!o.forceKill) return fc.record({ start, commands }, { noNullPrototype: true });
+  // First, while the only TaskManager runs every task of the job: the kill is sure to fail the job over
+  // (a kill after scaling out may hit a TaskManager without tasks and change nothing).
+  const forced = fc.record(
+    { at: fc.constant(0), command: pick.map((p) => new ScheduleCommand({ kind: 'kill-taskmanager', pick: p, timing: 'mid-window' })) },
+    { noNullPrototype: true },
+  );
+  return fc.record({ start, commands, forced }, { noNullPrototype: true });
+}
+
+/** The steps in the order they run: the generated ones with the forced one inserted. */
+export function* scheduleSteps(s: Schedule): Generator<Step> {
+  let i = 0;
+  for (const c of s.commands) {
+    if (s.forced && i === s.forced.at) yield s.forced.command;
+    yield c;
+    i++;
+  }
+  if (s.forced && s.forced.at >= i) yield s.forced.command;
+}

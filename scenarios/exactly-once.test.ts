@@ -1,0 +1,134 @@
+import { describe, expect, test } from 'vitest';
+import { describeRestoreOutcome, expectRestored } from '../assertions/expect-restored.js';
+import { expectVerdictOk } from '../assertions/expect-verdict.js';
+import { allTasksRunning, taskCounts } from '../containers/flink-rest.js';
+import type { JobSpec } from '../containers/job-spec.js';
+import { waitFor } from '../containers/wait.js';
+import { stopWithSavepoint, submitJob, waitForJobRunning } from '../faults/job-operations.js';
+import { resumeFromSavepoint } from '../faults/restore-outcome.js';
+import { killTaskManager, startTaskManager } from '../faults/taskmanager-faults.js';
+import type { OraclePolicy } from '../history/types.js';
+import { WINDOW_MS } from '../history/types.js';
+import { jobSwitches, windowStartsRead } from './harness/job-lifecycle.js';
+import { identicalDuplicateRecords, newestWindowStart } from './harness/output-progress.js';
+import { runScenario, type Scenario } from './harness/scenario.js';
+
+// The exactly-once sink (`--exactly-once`: KafkaSink EXACTLY_ONCE, Kafka
+// transactions committed on checkpoints) through the playground's two
+// disruptive operations: a TaskManager failure and stop-with-savepoint /
+// resume. `output` is read with read_committed; the oracle's exactly-once
+// policy makes any identical duplicate a failure: zero duplicates required.
+
+const EXACTLY_ONCE_JOB: JobSpec = { checkpointing: true, eventTime: true, exactlyOnce: true };
+const POLICY: OraclePolicy = { sink: 'exactly-once', time: 'event-time' };
+/** How the job reports a switch without a value among its global job parameters. */
+const NO_VALUE = '__NO_VALUE_KEY';
+const PHASE_1_WINDOWS = 4;
+
+async function startExactlyOnceJob(s: Scenario): Promise<string> {
+  const job = await submitJob(s, EXACTLY_ONCE_JOB, { via: 'cli' });
+  await waitForJobRunning(s, job.jobId);
+  expect(await jobSwitches(s.cluster, job.jobId), 'program arguments the job received').toMatchObject({
+    checkpointing: NO_VALUE,
+    'event-time': NO_VALUE,
+    'exactly-once': NO_VALUE,
+  });
+  return job.jobId;
+}
+
+describe('exactly-once sink (read_committed)', () => {
+  test('TaskManager killed while the job writes: after recovery every window is in `output` exactly once', async () => {
+    const WINDOWS = 12;
+    await runScenario('exactly-once-taskmanager-kill', { outputIsolation: 'read_committed' }, async (s) => {
+      // A second reader that also sees what was never committed: context for the report only.
+      const uncommitted = await s.cluster.kafka.tap('output', 'read_uncommitted');
+      try {
+        const jobId = await startExactlyOnceJob(s);
+        const generator = s.generator({ mode: 'fast', windows: WINDOWS, pauseAfterWindows: [PHASE_1_WINDOWS] });
+        generator.start();
+        await generator.paused();
+        // Committed output becomes visible only after a checkpoint: windows 0-2 arrive through transactions.
+        expect(await s.settle(120_000), 'phase 1 output, committed').toBe(true);
+        expect(windowStartsRead(s.tap)).toEqual([0, 1, 2].map((w) => w * WINDOW_MS));
+
+        // Phase 2 as fast as Kafka takes it; kill the only TaskManager while
+        // the job writes: preferably while a transaction holds windows not yet
+        // committed (the uncommitted reader is ahead), at the latest once the
+        // first window of phase 2 is committed.
+        generator.resume();
+        const trigger = await waitFor(
+          'phase 2 output (uncommitted ahead of committed, or committed)',
+          async (seen) => {
+            const committed = newestWindowStart(s.tap.records);
+            const written = newestWindowStart(uncommitted.records);
+            seen(`newest window committed ${committed ?? 'none'}, written ${written ?? 'none'}`);
+            if (written !== null && written > (PHASE_1_WINDOWS - 2) * WINDOW_MS && (committed === null || written > committed)) return 'uncommitted output open';
+            return committed !== null && committed > (PHASE_1_WINDOWS - 2) * WINDOW_MS ? 'phase 2 output committed' : undefined;
+          },
+          { timeoutMs: 120_000, intervalMs: 50, diagnose: () => s.cluster.diagnose(jobId) },
+        );
+        s.extra.killedWhen = trigger;
+        await killTaskManager(s, 0);
+        await waitFor(
+          `job ${jobId} to notice the lost TaskManager`,
+          async (seen) => {
+            const job = await s.cluster.rest.job(jobId);
+            seen(`job ${job.state}, tasks ${JSON.stringify(taskCounts(job))}`);
+            return allTasksRunning(job) ? undefined : true;
+          },
+          { timeoutMs: 60_000, diagnose: () => s.cluster.diagnose(jobId) },
+        );
+        await startTaskManager(s, 0);
+        const running = await waitForJobRunning(s, jobId, 180_000);
+        // Into the history as seen now: the watcher polls every 0.5 s and the
+        // history may be judged before its next poll, leaving the recovery unmeasured.
+        s.history.jobState(jobId, running.state, taskCounts(running));
+        const checkpoints = await s.cluster.rest.checkpoints(jobId);
+        expect(checkpoints.counts.restored, 'the job restarted from a checkpoint').toBeGreaterThanOrEqual(1);
+
+        await generator.done();
+        // Lingering transactions of the killed writer would hold read_committed
+        // readers at the last stable offset until the restarted job aborts them:
+        // a settle that times out says how far behind the reader stayed.
+        expect(await s.settle(240_000), 'all windows committed after recovery').toBe(true);
+        const verdict = s.judge(POLICY);
+        expectVerdictOk(verdict);
+        expect(verdict.summary.expectedKeys).toBe(WINDOWS * 6);
+        expect(verdict.summary.duplicateRecords, 'duplicates in committed output').toBe(0);
+      } finally {
+        s.extra.readUncommitted = {
+          records: uncommitted.records.length,
+          duplicateRecords: identicalDuplicateRecords(uncommitted.records),
+          note: 'what a read_uncommitted reader saw, aborted transactions included (context, not judged)',
+        };
+        await uncommitted.stop();
+      }
+    });
+  });
+
+  test('stop with savepoint, input while stopped, resume: every window in `output` exactly once across the stop', async () => {
+    const WINDOWS = 8;
+    await runScenario('exactly-once-savepoint-resume', { outputIsolation: 'read_committed' }, async (s) => {
+      const jobId = await startExactlyOnceJob(s);
+      const generator = s.generator({ mode: 'fast', windows: WINDOWS, pauseAfterWindows: [PHASE_1_WINDOWS] });
+      generator.start();
+      await generator.paused();
+      expect(await s.settle(120_000), 'phase 1 output, committed').toBe(true);
+      expect(windowStartsRead(s.tap)).toEqual([0, 1, 2].map((w) => w * WINDOW_MS));
+
+      // Window 3 is complete in Kafka but unfired: its count lives only in the savepoint.
+      const stopped = await stopWithSavepoint(s, jobId, 'cli');
+      generator.resume();
+      await generator.done();
+
+      const outcome = await resumeFromSavepoint(s, EXACTLY_ONCE_JOB, stopped.location);
+      s.extra.restore = { ...outcome, summary: describeRestoreOutcome(outcome) };
+      expectRestored(outcome, stopped.location);
+      expect(await s.settle(180_000), 'all windows committed after the resume').toBe(true);
+      const verdict = s.judge(POLICY);
+      expectVerdictOk(verdict);
+      expect(verdict.summary.expectedKeys).toBe(WINDOWS * 6);
+      expect(verdict.summary.duplicateRecords, 'duplicates in committed output').toBe(0);
+    });
+  });
+});

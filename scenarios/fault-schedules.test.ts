@@ -1,0 +1,178 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { expectVerdictFails } from '../assertions/expect-verdict.js';
+import { info } from '../config/progress.js';
+import { loadSettings } from '../config/settings.js';
+import { describeSchedule, extractReplayPath, replayCommand } from '../faults/schedule/describe-schedule.js';
+import { PathTracker } from '../faults/schedule/fast-check-path.js';
+import { describeSteps, type ScheduleReal } from '../faults/schedule/real.js';
+import { runSchedule, withTimeout } from '../faults/schedule/run-schedule.js';
+import { scheduleArbitrary, type Schedule } from '../faults/schedule/schedule-arbitrary.js';
+import { ScheduleVerdictFailed } from '../faults/schedule/schedule-failure.js';
+import { SCHEDULE_SUITES, suiteSeed, suiteTestName, type ScheduleSuite } from '../faults/schedule/suites.js';
+import type { ScenarioResult } from '../reports/run-report.js';
+import { harnessRun, runScenario } from './harness/scenario.js';
+
+// Issue 5: property-based fault schedules. fast-check generates schedules of
+// operations and faults (model-based: each step has a precondition on the
+// model and a check against the real cluster), each runs against a fresh
+// cluster, is healed, and the oracle must pass: every window and page exactly
+// 1000; identical duplicates tolerated for the at-least-once sink, none for
+// the exactly-once sink. The negative control runs the same property against
+// the job without --checkpointing and must find a counterexample.
+
+const configured = loadSettings();
+/** Slack for teardown and the report on top of the runs' budgets. */
+const GRACE_MS = 120_000;
+
+interface RunRecord {
+  path: string;
+  phase: 'generation' | 'shrink' | 'replay';
+  scenario: string;
+  status: 'passed' | 'failed' | 'skipped (shrink budget spent)';
+  durationMs?: number;
+  schedule: string[];
+  steps?: string[];
+  verdict?: string;
+  error?: string;
+}
+
+for (const suite of SCHEDULE_SUITES) {
+  const replay = configured.scheduleReplay?.suite === suite.id ? configured.scheduleReplay : undefined;
+  const skipped = configured.scheduleReplay !== undefined && !replay;
+  const runs = replay ? 1 : suite.control ? configured.scheduleControlRuns : configured.scheduleRuns;
+  const shrinkBudgetMs = suite.control ? 0 : configured.scheduleShrinkBudgetMs;
+  const timeout = runs * (configured.scheduleRunBudgetMs + 30_000) + shrinkBudgetMs + GRACE_MS;
+
+  describe.skipIf(skipped)('fault schedules', () => {
+    test(suiteTestName(suite), { timeout }, async () => {
+      const { settings, runDir } = harnessRun();
+      const seed = replay?.seed ?? suiteSeed(settings.seed, suite);
+      const tracker = new PathTracker(replay?.path ?? '');
+      const records: RunRecord[] = [];
+      let firstFailureAt: number | undefined;
+      const started = Date.now();
+
+      const property = fc.asyncProperty(
+        scheduleArbitrary({ maxCommands: settings.scheduleMaxCommands, replayPath: replay?.replayPath, forceKill: suite.control }),
+        async (schedule) => {
+          const p = tracker.next();
+          const phase = replay && !tracker.shrinking ? 'replay' : tracker.shrinking ? 'shrink' : 'generation';
+          const record: RunRecord = { path: p, phase, scenario: `sched-${suite.short}-${p.replaceAll(':', '.')}`, status: 'passed', schedule: describeSchedule(schedule) };
+          records.push(record);
+          if (firstFailureAt !== undefined && Date.now() - firstFailureAt > shrinkBudgetMs) {
+            // Shrinking is bounded: once its budget is spent, fast-check's remaining candidates are skipped.
+            record.status = 'skipped (shrink budget spent)';
+            fc.pre(false);
+          }
+          info(`fault schedule [${suite.id}] path ${p} (${phase}):\n  ${record.schedule.join('\n  ')}`);
+          const t = Date.now();
+          try {
+            await runOne(suite, schedule, { seed, path: p, phase }, record);
+          } catch (e) {
+            tracker.failed();
+            firstFailureAt ??= Date.now();
+            record.status = 'failed';
+            record.error = String((e as Error)?.message ?? e).split('\n').slice(0, 12).join('\n');
+            throw e;
+          } finally {
+            record.durationMs = Date.now() - t;
+            info(`fault schedule [${suite.id}] path ${p}: ${record.status} in ${(record.durationMs / 1000).toFixed(0)} s`);
+          }
+        },
+      );
+
+      const details = await fc.check(property, {
+        seed,
+        numRuns: runs,
+        endOnFailure: shrinkBudgetMs === 0,
+        ...(replay ? { path: replay.path } : {}),
+      });
+
+      const counterexample = details.counterexample?.[0] as Schedule | undefined;
+      const replayPath = counterexample ? extractReplayPath(String(counterexample.commands)) : undefined;
+      const replayCmd = details.counterexamplePath ? replayCommand({ suite: suite.id, seed: details.seed, path: details.counterexamplePath, replayPath }) : undefined;
+      const summary = {
+        suite: suite.id,
+        seed: details.seed,
+        runsAsked: runs,
+        runsPassed: records.filter((r) => r.status === 'passed').length,
+        failed: details.failed,
+        counterexamplePath: details.counterexamplePath,
+        replayPath,
+        shrinks: details.numShrinks,
+        shrinkBudgetMs,
+        shrinkAttempts: records.filter((r) => r.phase === 'shrink').length,
+        shrinkAttemptsSkipped: records.filter((r) => r.status === 'skipped (shrink budget spent)').length,
+        counterexample: counterexample ? describeSchedule(counterexample) : undefined,
+        fastCheckCounterexample: counterexample ? String(counterexample.commands) : undefined,
+        replay: replayCmd,
+        runs: records.map((r) => `${r.path} ${r.phase} ${r.status}${r.durationMs ? ` ${(r.durationMs / 1000).toFixed(0)} s` : ''} (${r.scenario})`),
+      };
+      await writeSummary(runDir, suite, settings.flinkVersion, details.failed !== suite.control ? 'failed' : 'passed', Date.now() - started, summary);
+      info(`fault schedules [${suite.id}]: ${JSON.stringify({ ...summary, runs: undefined }, null, 2)}`);
+
+      if (suite.control) {
+        // Teeth: the same property must catch the job that loses state on a restart.
+        expect(details.failed, `the negative control found no counterexample in ${runs} schedule(s): the property cannot fail\n${summary.runs.join('\n')}`).toBe(true);
+        const error = details.errorInstance;
+        expect(error, `the control failed, but not by the oracle:\n${String((error as Error)?.stack ?? error)}`).toBeInstanceOf(ScheduleVerdictFailed);
+        expectVerdictFails((error as ScheduleVerdictFailed).verdict, ['missing', 'wrong-count']);
+        return;
+      }
+      if (details.failed) {
+        throw new Error(
+          `${fc.defaultReportMessage(details) ?? 'property failed'}\n\n` +
+            `Schedule (seed ${details.seed}, path ${details.counterexamplePath}, ${details.numShrinks} shrink(s)):\n  ${summary.counterexample?.join('\n  ')}\n` +
+            `Replay: ${replayCmd}`,
+        );
+      }
+      expect(details.interrupted, 'the property was interrupted').toBe(false);
+      expect(summary.runsPassed, 'schedules that ran and passed').toBe(runs);
+    });
+  });
+}
+
+async function runOne(
+  suite: ScheduleSuite,
+  schedule: Schedule,
+  where: { seed: number; path: string; phase: RunRecord['phase'] },
+  record: RunRecord,
+): Promise<void> {
+  const budget = harnessRun().settings.scheduleRunBudgetMs;
+  const deadline = Date.now() + budget;
+  await runScenario(record.scenario, { outputIsolation: suite.isolation }, async (s) => {
+    s.extra.faultSchedule = { suite: suite.id, seed: where.seed, path: where.path, phase: where.phase, job: suite.job, policy: suite.policy, budgetMs: budget };
+    s.extra.schedule = record.schedule;
+    s.extra.replay = replayCommand({ suite: suite.id, seed: where.seed, path: where.path });
+    let real: ScheduleReal | undefined;
+    try {
+      await withTimeout(
+        runSchedule(s, suite.job, schedule, deadline, (r) => (real = r)),
+        Math.max(1_000, deadline - Date.now()) + 30_000,
+        `the schedule within its run budget of ${budget / 1000} s`,
+      );
+    } finally {
+      record.steps = real ? describeSteps(real.steps, s.history.startedAt) : [];
+      s.extra.steps = record.steps;
+      s.extra.fastCheckCommands = String(schedule.commands);
+      // A shrink step's path replays only with the commands' replayPath as it stands now.
+      const replayPath = where.path.includes(':') ? extractReplayPath(String(schedule.commands)) : undefined;
+      s.extra.replay = replayCommand({ suite: suite.id, seed: where.seed, path: where.path, replayPath });
+    }
+    const verdict = s.judge(suite.policy);
+    record.verdict = `${verdict.ok ? 'OK' : 'FAILED'}: ${verdict.summary.bySeverity.failure} failure(s), ${verdict.summary.bySeverity.tolerated} tolerated, ${verdict.summary.expectedKeys} keys`;
+    s.extra.verdictLine = record.verdict;
+    if (!verdict.ok) throw new ScheduleVerdictFailed(verdict);
+  });
+}
+
+/** The property's own entry in the run report: seed, runs, counterexample, replay command. */
+async function writeSummary(runDir: string, suite: ScheduleSuite, flinkVersion: string, status: 'passed' | 'failed', durationMs: number, extra: Record<string, unknown>) {
+  const dir = path.join(runDir, 'scenarios', `fault-schedules-${suite.id}-property`);
+  await mkdir(dir, { recursive: true });
+  const result: ScenarioResult = { name: `fault schedules [${suite.id}] (property summary)`, flinkVersion, status, durationMs, extra };
+  await writeFile(path.join(dir, 'result.json'), JSON.stringify(result));
+}

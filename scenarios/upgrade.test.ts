@@ -1,0 +1,155 @@
+import { existsSync } from 'node:fs';
+import { cp, open, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { describeRestoreOutcome, expectRestored } from '../assertions/expect-restored.js';
+import { expectVerdictOk } from '../assertions/expect-verdict.js';
+import { loadSettings } from '../config/settings.js';
+import { prepareImages, type ClusterImages } from '../containers/images/index.js';
+import { PLAYGROUND_JOB } from '../containers/job-spec.js';
+import { recorded } from '../faults/context.js';
+import { stopWithSavepoint, submitJob, waitForJobRunning, type StoppedWithSavepoint } from '../faults/job-operations.js';
+import { resumeFromSavepoint, type RestoreOutcome } from '../faults/restore-outcome.js';
+import { WINDOW_MS } from '../history/types.js';
+import { jobSwitches, windowStartsRead } from './harness/job-lifecycle.js';
+import { harnessRun, runScenario, type Scenario } from './harness/scenario.js';
+
+// The upgrade path of the playground, across Flink releases: run on A, stop
+// with savepoint, bring up B's JobManager and TaskManagers on the same Kafka
+// and checkpoint/savepoint storage, resume from A's savepoint with B's build
+// of the job, and let the oracle judge the output across the upgrade.
+// Versions: HARNESS_UPGRADE_FROM / HARNESS_UPGRADE_TO (default 1.20.3 -> 2.2.1).
+
+const { from, to } = loadSettings().upgrade;
+const WINDOWS = 8;
+const PHASE_1_WINDOWS = 4;
+/** How the job reports a switch without a value among its global job parameters. */
+const NO_VALUE = '__NO_VALUE_KEY';
+const nightly = loadSettings().tier === 'nightly';
+
+async function imagesOf(version: string): Promise<ClusterImages> {
+  const run = harnessRun();
+  return version === run.images.release.version ? run.images : prepareImages(run.settings, version);
+}
+
+/** Replaces the cluster's Flink by another release's, as one recorded operation; checks which release answers. */
+async function replaceFlink(s: Scenario, images: ClusterImages): Promise<void> {
+  const before = s.cluster.spec.flinkVersion;
+  await s.cluster.saveLogs(path.join(s.dir, `logs-flink-${before}`)).then((files) => {
+    s.extra[`logsOfFlink${before.replaceAll('.', '_')}`] = files;
+  });
+  await recorded(s, 'operation', 'replace-flink', `${before} -> ${images.release.version}`, () =>
+    s.cluster.replaceFlink(images.release.version, images.flinkImage, images.jobJar),
+  );
+  expect((await s.cluster.rest.overview())['flink-version']).toBe(images.release.version);
+}
+
+/** A copy of the savepoint whose _metadata header is overwritten: no Flink release can read it. */
+async function corruptCopy(savepoint: StoppedWithSavepoint): Promise<string> {
+  await cp(savepoint.hostPath, `${savepoint.hostPath}-corrupt`, { recursive: true });
+  const file = await open(path.join(`${savepoint.hostPath}-corrupt`, '_metadata'), 'r+');
+  await file.write(Buffer.alloc(8, 0x5a), 0, 8, 0);
+  await file.close();
+  return `${savepoint.location}-corrupt`;
+}
+
+/**
+ * A copy of the savepoint with every state file removed (only _metadata
+ * left): Flink reads the metadata, deploys the tasks, and they fail while
+ * restoring state, over and over (the job restarts forever).
+ */
+async function copyWithoutStateFiles(savepoint: StoppedWithSavepoint): Promise<{ location: string; removed: string[] }> {
+  const dir = `${savepoint.hostPath}-no-state-files`;
+  await cp(savepoint.hostPath, dir, { recursive: true });
+  const removed = (await readdir(dir)).filter((f) => f !== '_metadata');
+  for (const f of removed) await rm(path.join(dir, f), { recursive: true, force: true });
+  return { location: `${savepoint.location}-no-state-files`, removed };
+}
+
+/**
+ * State in files, not inlined into _metadata (default: below 20 KB, i.e. all
+ * of this job's state), so a state file can go missing in the control below.
+ * Both keys: 1.20's name and 2.x's.
+ */
+const STATE_IN_FILES = { 'state.storage.fs.memory-threshold': '0', 'execution.checkpointing.data-inline-threshold': '0' };
+
+/** What the report keeps of an outcome (the exception text trimmed to what a person reads). */
+const forReport = (o: RestoreOutcome) => ({ ...o, ...('exception' in o ? { exception: o.exception.slice(0, 4_000) } : {}), summary: describeRestoreOutcome(o) });
+
+describe('upgrade', () => {
+  test(`Flink ${from} -> ${to}: a savepoint of ${from} resumes on ${to} with ${to}'s build of the job; every window counts what Kafka acknowledged`, async () => {
+    const A = await imagesOf(from);
+    const B = await imagesOf(to);
+    await runScenario(`upgrade-${from}-to-${to}`, { images: A, flinkProperties: STATE_IN_FILES }, async (s) => {
+      s.extra.upgrade = { from, to, kafkaConnectorFrom: A.release.kafkaConnector, kafkaConnectorTo: B.release.kafkaConnector };
+
+      const a = await submitJob(s, PLAYGROUND_JOB, { via: 'cli' });
+      await waitForJobRunning(s, a.jobId);
+      expect((await s.cluster.rest.overview())['flink-version']).toBe(from);
+      // Phase 1 (windows 0-3) while A runs; the generator then holds without
+      // closing window 3: at the stop, window 3's count lives only in A's savepoint.
+      const generator = s.generator({ mode: 'fast', windows: WINDOWS, pauseAfterWindows: [PHASE_1_WINDOWS] });
+      generator.start();
+      await generator.paused();
+      expect(await s.settle(120_000), 'phase 1 output on A').toBe(true);
+      expect(windowStartsRead(s.tap), 'windows A wrote before the stop').toEqual([0, 1, 2].map((w) => w * WINDOW_MS));
+
+      const savepoint = await stopWithSavepoint(s, a.jobId, 'cli');
+      expect(existsSync(path.join(savepoint.hostPath, '_metadata')), `${savepoint.hostPath}/_metadata`).toBe(true);
+      const downFrom = Date.now();
+      // Phase 2 (windows 4-7 and the closing events) while no job runs: B's backlog.
+      generator.resume();
+
+      await replaceFlink(s, B);
+
+      // Negative controls: savepoints Flink cannot restore are reported as an
+      // incompatible savepoint with Flink's own message, not as a timeout:
+      // (1) unreadable metadata fails the submission itself;
+      const control = await resumeFromSavepoint(s, PLAYGROUND_JOB, await corruptCopy(savepoint), { timeoutMs: 90_000 });
+      s.extra.corruptSavepointControl = forReport(control);
+      expect(control, describeRestoreOutcome(control)).toMatchObject({ kind: 'incompatible savepoint', reason: 'state-format', source: 'cli' });
+      // (2) missing state files fail the tasks while they restore, and the job restarts forever.
+      const noState = await copyWithoutStateFiles(savepoint);
+      expect(noState.removed.length, 'state files in the savepoint folder (state kept out of _metadata)').toBeGreaterThan(0);
+      const control2 = await resumeFromSavepoint(s, PLAYGROUND_JOB, noState.location, { timeoutMs: 90_000 });
+      s.extra.missingStateFilesControl = forReport(control2);
+      expect(control2, describeRestoreOutcome(control2)).toMatchObject({ kind: 'incompatible savepoint', reason: 'state-restore', source: 'exception history', cancelled: true });
+
+      const outcome = await resumeFromSavepoint(s, PLAYGROUND_JOB, savepoint.location);
+      s.extra.restore = forReport(outcome);
+      expectRestored(outcome, savepoint.location);
+      s.extra.upgradeDowntimeMs = Date.now() - downFrom;
+      expect(await jobSwitches(s.cluster, outcome.jobId), 'program arguments the resumed job received').toMatchObject({ checkpointing: NO_VALUE, 'event-time': NO_VALUE });
+
+      await generator.done();
+      expect(await s.settle(180_000), 'all windows after the upgrade').toBe(true);
+      const verdict = s.judge({ sink: 'at-least-once', time: 'event-time' });
+      expectVerdictOk(verdict);
+      // Every window judged: A's (0-2), the one only A's savepoint held (3), B's (4-7).
+      expect(verdict.summary.expectedKeys).toBe(WINDOWS * 6);
+      // Stop-with-savepoint is a clean cut: nothing before it is written again after it.
+      expect(verdict.summary.duplicateRecords, 'windows written twice across stop-with-savepoint and resume').toBe(0);
+    });
+  });
+
+  // Nightly: the other direction. Flink does not promise that a newer
+  // release's savepoint restores on an older one; the harness must report
+  // whichever happens with Flink's own words, never a timeout or a crash.
+  test.runIf(nightly && from !== to)(`Flink ${to} -> ${from} (downgrade): restored, or an incompatible savepoint in Flink's words`, async () => {
+    const A = await imagesOf(from);
+    const B = await imagesOf(to);
+    await runScenario(`downgrade-${to}-to-${from}`, { images: B }, async (s) => {
+      const b = await submitJob(s, PLAYGROUND_JOB, { via: 'cli' });
+      await waitForJobRunning(s, b.jobId);
+      await s.generator({ mode: 'fast', windows: PHASE_1_WINDOWS }).done();
+      expect(await s.settle(120_000)).toBe(true);
+      const savepoint = await stopWithSavepoint(s, b.jobId, 'cli');
+      await replaceFlink(s, A);
+      const outcome = await resumeFromSavepoint(s, PLAYGROUND_JOB, savepoint.location, { timeoutMs: 120_000 });
+      s.extra.restore = forReport(outcome);
+      s.history.note(`downgrade ${to} -> ${from}: ${describeRestoreOutcome(outcome)}`);
+      expect(['restored', 'incompatible savepoint'], describeRestoreOutcome(outcome)).toContain(outcome.kind);
+      if (outcome.kind === 'incompatible savepoint') expect(outcome.message.length).toBeGreaterThan(0);
+    });
+  });
+});
