@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { JobSpec } from '../../containers/job-spec.js';
+import { waitFor } from '../../containers/wait.js';
 import { WINDOW_MS } from '../../history/types.js';
 import type { ClickGenerator, GeneratorOptions } from '../../workload/click-generator.js';
 import { submitJob } from '../job-operations.js';
@@ -43,6 +44,7 @@ export async function runSchedule(
   // Paced: input flows from now on, so every step lands while a window is open.
   generator.done().catch(() => undefined); // a failure surfaces at stop() below
   world.history.note(`schedule start: job ${real.jobId} p=${schedule.start.parallelism}; generator paced x${GENERATOR_SPEEDUP}`);
+  await warmUp(real);
 
   await fc.asyncModelRun(() => ({ model, real }), scheduleSteps(schedule));
 
@@ -52,6 +54,26 @@ export async function runSchedule(
   const settled = await world.settle(bound(real, 180_000));
   expect(settled, `the final windows settle in the output\n${String(world.extra.settleDiagnostics ?? '')}`).toBe(true);
   return { real, model };
+}
+
+/**
+ * Before the first step: the first window is in the output. Every step then
+ * acts on a job that demonstrably counts and holds the next window's state.
+ */
+async function warmUp(r: ScheduleReal): Promise<void> {
+  const first = r.generator.startMs;
+  await waitFor(
+    'the generator to close the first window',
+    async (seen) => {
+      const closed = r.generator.ledger.snapshot().closedThroughMs;
+      seen(`closed through ${closed > 0 ? new Date(closed).toISOString() : 'nothing'}`);
+      return closed > first ? true : undefined;
+    },
+    { timeoutMs: bound(r, (2 * WINDOW_MS) / GENERATOR_SPEEDUP + 60_000), intervalMs: 100 },
+  );
+  const settled = await r.world.settle(bound(r, 120_000));
+  expect(settled, `the first window in the output before the first step\n${String(r.world.extra.settleDiagnostics ?? '')}`).toBe(true);
+  r.world.history.note('warm-up done: the first window is in the output');
 }
 
 /** Rejects when `p` takes longer than `ms` (the work itself goes on; the scenario's teardown ends it). */

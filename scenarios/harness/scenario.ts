@@ -153,6 +153,9 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
           );
           // What Flink wrote up to now is read too (duplicates arrive after the first copy).
           await t.drain(await c.kafka.endOffsets('output'), { timeoutMs: 30_000 });
+          // One last look at the job, so the history ends with its current state
+          // (a recovery that completed between two polls is not lost).
+          await watcher?.poll();
           return true;
         } catch (e) {
           history.note(`output did not settle: ${String((e as Error).message).split('\n').slice(0, 2).join(' ')}`);
