@@ -6,7 +6,7 @@ import { expectVerdictFails } from '../assertions/expect-verdict.js';
 import { info } from '../config/progress.js';
 import { loadSettings } from '../config/settings.js';
 import { describeSchedule, extractReplayPath, replayCommand } from '../faults/schedule/describe-schedule.js';
-import { PathTracker } from '../faults/schedule/fast-check-path.js';
+import { PathTracker, ShrinkBudget } from '../faults/schedule/fast-check-path.js';
 import { describeSteps, type ScheduleReal } from '../faults/schedule/real.js';
 import { runSchedule, withTimeout } from '../faults/schedule/run-schedule.js';
 import { scheduleArbitrary, type Schedule } from '../faults/schedule/schedule-arbitrary.js';
@@ -43,7 +43,7 @@ for (const suite of SCHEDULE_SUITES) {
   const replay = configured.scheduleReplay?.suite === suite.id ? configured.scheduleReplay : undefined;
   const skipped = configured.scheduleReplay !== undefined && !replay;
   const runs = replay ? 1 : suite.control ? configured.scheduleControlRuns : configured.scheduleRuns;
-  const shrinkBudgetMs = suite.control && !process.env.TMP_CONTROL_SHRINK ? 0 : configured.scheduleShrinkBudgetMs; // TMP
+  const shrinkBudgetMs = suite.control ? 0 : configured.scheduleShrinkBudgetMs;
   const timeout = runs * (configured.scheduleRunBudgetMs + 30_000) + shrinkBudgetMs + GRACE_MS;
 
   describe.skipIf(skipped)('fault schedules', () => {
@@ -52,7 +52,7 @@ for (const suite of SCHEDULE_SUITES) {
       const seed = replay?.seed ?? suiteSeed(settings.seed, suite);
       const tracker = new PathTracker(replay?.path ?? '');
       const records: RunRecord[] = [];
-      let firstFailureAt: number | undefined;
+      const shrinkBudget = new ShrinkBudget(shrinkBudgetMs);
       const started = Date.now();
 
       const property = fc.asyncProperty(
@@ -62,7 +62,7 @@ for (const suite of SCHEDULE_SUITES) {
           const phase = replay && !tracker.shrinking ? 'replay' : tracker.shrinking ? 'shrink' : 'generation';
           const record: RunRecord = { path: p, phase, scenario: `sched-${suite.short}-${p.replaceAll(':', '.')}`, status: 'passed', schedule: describeSchedule(schedule) };
           records.push(record);
-          if (firstFailureAt !== undefined && Date.now() - firstFailureAt > shrinkBudgetMs) {
+          if (shrinkBudget.spent()) {
             // Shrinking is bounded: once its budget is spent, fast-check's remaining candidates are skipped.
             record.status = 'skipped (shrink budget spent)';
             fc.pre(false);
@@ -70,10 +70,10 @@ for (const suite of SCHEDULE_SUITES) {
           info(`fault schedule [${suite.id}] path ${p} (${phase}):\n  ${record.schedule.join('\n  ')}`);
           const t = Date.now();
           try {
-            await runOne(suite, schedule, { seed, path: p, phase }, record);
+            await runOne(suite, schedule, { seed, path: p, phase, replayPath: phase === 'replay' ? replay?.replayPath : undefined }, record);
           } catch (e) {
             tracker.failed();
-            firstFailureAt ??= Date.now();
+            shrinkBudget.failed();
             record.status = 'failed';
             record.error = String((e as Error)?.message ?? e).split('\n').slice(0, 12).join('\n');
             throw e;
@@ -92,8 +92,12 @@ for (const suite of SCHEDULE_SUITES) {
       });
 
       const counterexample = details.counterexample?.[0] as Schedule | undefined;
-      // Needed only when the path has shrink steps.
-      const replayPath = counterexample && details.counterexamplePath?.includes(':') ? extractReplayPath(String(counterexample.commands)) : undefined;
+      // Needed only when the path has shrink steps; a replay that did not shrink further keeps the one it was given.
+      const replayPath = !counterexample || !details.counterexamplePath?.includes(':')
+        ? undefined
+        : replay && details.counterexamplePath === replay.path
+          ? replay.replayPath
+          : extractReplayPath(String(counterexample.commands));
       const replayCmd = details.counterexamplePath ? replayCommand({ suite: suite.id, seed: details.seed, path: details.counterexamplePath, replayPath }) : undefined;
       const summary = {
         suite: suite.id,
@@ -106,7 +110,7 @@ for (const suite of SCHEDULE_SUITES) {
         shrinks: details.numShrinks,
         shrinkBudgetMs,
         shrinkAttempts: records.filter((r) => r.phase === 'shrink').length,
-        shrinkAttemptsSkipped: records.filter((r) => r.status === 'skipped (shrink budget spent)').length,
+        shrinkAttemptsSkipped: shrinkBudget.skipped,
         counterexample: counterexample ? describeSchedule(counterexample) : undefined,
         fastCheckCounterexample: counterexample ? String(counterexample.commands) : undefined,
         replay: replayCmd,
@@ -139,7 +143,7 @@ for (const suite of SCHEDULE_SUITES) {
 async function runOne(
   suite: ScheduleSuite,
   schedule: Schedule,
-  where: { seed: number; path: string; phase: RunRecord['phase'] },
+  where: { seed: number; path: string; phase: RunRecord['phase']; replayPath?: string },
   record: RunRecord,
 ): Promise<void> {
   const budget = harnessRun().settings.scheduleRunBudgetMs;
@@ -162,7 +166,7 @@ async function runOne(
       s.extra.steps = record.steps;
       s.extra.fastCheckCommands = String(schedule.commands);
       // A shrink step's path replays only with the commands' replayPath as it stands now.
-      const replayPath = where.path.includes(':') ? extractReplayPath(String(schedule.commands)) : undefined;
+      const replayPath = where.path.includes(':') ? (where.replayPath ?? extractReplayPath(String(schedule.commands))) : undefined;
       s.extra.replay = replayCommand({ suite: suite.id, seed: where.seed, path: where.path, replayPath });
     }
     const verdict = s.judge(suite.policy);

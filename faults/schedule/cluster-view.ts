@@ -30,12 +30,6 @@ export async function taskManagersHostingJob(cluster: Cluster, jobId: string): P
   return ids;
 }
 
-/** Whether the TaskManager in `node` hosts any of the job's tasks right now. */
-export async function hostsJobTasks(cluster: Cluster, jobId: string, node: NodeHandle): Promise<boolean> {
-  const [hosting, addresses] = await Promise.all([taskManagersHostingJob(cluster, jobId), nodeAddresses(node)]);
-  return [...hosting].some((id) => isTaskManagerOf(id, addresses));
-}
-
 /**
  * Sum of the current execution attempt numbers of all the job's subtasks.
  * Any failover (region or global) creates new attempts, so it only grows;

@@ -1,7 +1,6 @@
 // Schedules as a person reads them, and the one command that replays one.
 import { describeAction } from './model.js';
 import { SLOTS_PER_TASK_MANAGER, START_TASK_MANAGERS, type Schedule } from './schedule-arbitrary.js';
-import { ScheduleCommand } from './commands/schedule-command.js';
 
 /** The schedule as generated: its start and every planned step (a step whose precondition fails is skipped at run time). */
 export function describeSchedule(s: Schedule): string[] {
@@ -15,11 +14,6 @@ export function describeSchedule(s: Schedule): string[] {
   if (planned.length === 0) lines.push('(no steps)');
   lines.push('then: heal (TaskManagers started, enough slots, job running), generator finishes, output settles, oracle');
   return lines;
-}
-
-/** The steps fast-check ran, as it prints them, with their replayPath (when it tracks one). */
-export function fastCheckCommands(s: Schedule): string {
-  return String(s.commands);
 }
 
 /** fast-check's replayPath from its printed commands: `... /*replayPath="AB:C"*\/` */
@@ -38,5 +32,3 @@ export interface ReplayTarget {
 export function replayCommand(t: ReplayTarget): string {
   return `npm run replay -- --suite ${t.suite} --seed ${t.seed} --path ${t.path}${t.replayPath ? ` --replay-path '${t.replayPath}'` : ''}`;
 }
-
-export const isScheduleCommand = (c: unknown): c is ScheduleCommand => c instanceof ScheduleCommand;

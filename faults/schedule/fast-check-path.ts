@@ -41,3 +41,29 @@ export function mergePaths(offset: string, path: string): string {
   const middle = Number(offsetItems[offsetItems.length - 1]) + Number(remaining[0]);
   return [...offsetItems.slice(0, -1), String(middle), ...remaining.slice(1)].join(':');
 }
+
+/**
+ * Bounds shrinking in wall time: once `budgetMs` has passed since the first
+ * failure, `spent()` is true and the property skips (fc.pre(false)) every
+ * remaining shrink candidate; fast-check then reports the smallest failure so far.
+ */
+export class ShrinkBudget {
+  private firstFailureAt?: number;
+  skipped = 0;
+
+  constructor(
+    readonly budgetMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  failed(): void {
+    this.firstFailureAt ??= this.now();
+  }
+
+  /** Call once per execution: true when this execution must be skipped. */
+  spent(): boolean {
+    const spent = this.firstFailureAt !== undefined && this.now() - this.firstFailureAt > this.budgetMs;
+    if (spent) this.skipped++;
+    return spent;
+  }
+}
