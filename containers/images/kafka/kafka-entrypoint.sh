@@ -32,6 +32,9 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 transaction.max.timeout.ms=900000
+# The generator's event time starts in 1970 and Flink's sink stamps output with
+# it: time-based retention would delete those records ~30 s after start.
+log.retention.ms=-1
 ${KAFKA_EXTRA_PROPERTIES:-}
 PROPS
 
