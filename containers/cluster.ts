@@ -1,7 +1,7 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Wait } from 'testcontainers';
-import { step } from '../config/progress.js';
+import { type GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
+import { step, type Step } from '../config/progress.js';
 import { dockerEngine } from './engine.js';
 import { FlinkCli } from './flink-cli.js';
 import { allTasksRunning, FlinkRest, taskCounts, type JobDetails } from './flink-rest.js';
@@ -126,22 +126,19 @@ export class Cluster {
     const n = ++this.tmSeq;
     const name = `${containerPrefix(this.spec.runId, this.spec.scenario)}-taskmanager-${n}`;
     const s = step(`Starting TaskManager ${n} (${this.spec.slotsPerTaskManager} slots)`);
-    const started = await flinkContainer(this.spec, this.network)
-      .withName(name)
-      .withNetworkAliases(`taskmanager-${n}`)
-      .withEnvironment({
-        JOB_MANAGER_RPC_ADDRESS: 'jobmanager',
-        TASK_MANAGER_NUMBER_OF_TASK_SLOTS: String(this.spec.slotsPerTaskManager),
-        FLINK_PROPERTIES: flinkPropertiesText(this.spec.flinkProperties),
-      })
-      .withCommand(['taskmanager'])
-      .withWaitStrategy(Wait.forLogMessage(/Successful registration at resource manager/))
-      .withStartupTimeout(120_000)
-      .start()
-      .catch((e) => {
-        s.fail();
-        throw e;
-      });
+    const started = await startWithProgress(
+        flinkContainer(this.spec, this.network)
+        .withName(name)
+        .withNetworkAliases(`taskmanager-${n}`)
+        .withEnvironment({
+          JOB_MANAGER_RPC_ADDRESS: 'jobmanager',
+          TASK_MANAGER_NUMBER_OF_TASK_SLOTS: String(this.spec.slotsPerTaskManager),
+          FLINK_PROPERTIES: flinkPropertiesText(this.spec.flinkProperties),
+        })
+        .withCommand(['taskmanager'])
+        .withWaitStrategy(Wait.forLogMessage(/Successful registration at resource manager/)),
+      s,
+    );
     const { docker } = await dockerEngine();
     const tm = new NodeHandle(name, 'taskmanager', started, docker);
     this.taskManagers.push(tm);
@@ -272,6 +269,16 @@ async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T
   return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
+/** Starts a node (2 min start-up bound) and marks its progress step failed if it does not come up. */
+async function startWithProgress(container: GenericContainer, s: Step): Promise<StartedTestContainer> {
+  try {
+    return await container.withStartupTimeout(120_000).start();
+  } catch (e) {
+    s.fail();
+    throw e;
+  }
+}
+
 function labelsOf(spec: ClusterSpec): Record<string, string> {
   return { ...harnessLabels(spec.runId, spec.scenario), [LABEL_OWNER]: ownerLabel() };
 }
@@ -308,19 +315,16 @@ async function startJobManager(spec: ClusterSpec, network: string, prefix: strin
   const s = step(`Starting JobManager (Flink ${spec.flinkVersion})`);
   if (spec.webUiPort) await assertPortFree(spec.webUiPort, 'HARNESS_WEB_UI_PORT', 'the Flink Web UI');
   const port = spec.webUiPort ? { container: 8081, host: spec.webUiPort } : 8081;
-  const started = await flinkContainer(spec, network)
-    .withName(`${prefix}-jobmanager`)
-    .withNetworkAliases('jobmanager')
-    .withExposedPorts(port)
-    .withEnvironment({ JOB_MANAGER_RPC_ADDRESS: 'jobmanager', FLINK_PROPERTIES: flinkPropertiesText(spec.flinkProperties) })
-    .withCommand(['jobmanager'])
-    .withWaitStrategy(Wait.forHttp('/overview', 8081).forStatusCode(200))
-    .withStartupTimeout(120_000)
-    .start()
-    .catch((e) => {
-      s.fail();
-      throw e;
-    });
+  const started = await startWithProgress(
+      flinkContainer(spec, network)
+      .withName(`${prefix}-jobmanager`)
+      .withNetworkAliases('jobmanager')
+      .withExposedPorts(port)
+      .withEnvironment({ JOB_MANAGER_RPC_ADDRESS: 'jobmanager', FLINK_PROPERTIES: flinkPropertiesText(spec.flinkProperties) })
+      .withCommand(['jobmanager'])
+      .withWaitStrategy(Wait.forHttp('/overview', 8081).forStatusCode(200)),
+    s,
+  );
   const { docker } = await dockerEngine();
   const rest = new FlinkRest(`http://127.0.0.1:${started.getMappedPort(8081)}`);
   s.succeed(`JobManager up, Web UI at ${rest.baseUrl}`);
@@ -343,20 +347,17 @@ async function startClient(spec: ClusterSpec, network: string, prefix: string): 
 async function startKafka(spec: ClusterSpec, network: string, prefix: string): Promise<KafkaBroker> {
   const s = step('Starting Kafka broker (KRaft, one node)');
   const port = await freePort();
-  const started = await new LocalhostContainer(spec.kafkaImage)
-    .withName(`${prefix}-kafka`)
-    .withNetworkMode(network)
-    .withNetworkAliases('kafka')
-    .withLabels(labelsOf(spec))
-    .withExposedPorts({ container: 19092, host: port })
-    .withEnvironment({ KAFKA_EXTERNAL_PORT: String(port) })
-    .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
-    .withStartupTimeout(120_000)
-    .start()
-    .catch((e) => {
-      s.fail();
-      throw e;
-    });
+  const started = await startWithProgress(
+      new LocalhostContainer(spec.kafkaImage)
+      .withName(`${prefix}-kafka`)
+      .withNetworkMode(network)
+      .withNetworkAliases('kafka')
+      .withLabels(labelsOf(spec))
+      .withExposedPorts({ container: 19092, host: port })
+      .withEnvironment({ KAFKA_EXTERNAL_PORT: String(port) })
+      .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/)),
+    s,
+  );
   const { docker } = await dockerEngine();
   s.succeed(`Kafka up at 127.0.0.1:${port}`);
   return new KafkaBroker(new NodeHandle(`${prefix}-kafka`, 'kafka', started, docker), `127.0.0.1:${port}`, 'kafka:9092');
