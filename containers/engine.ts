@@ -5,6 +5,11 @@ import { HarnessError } from '../config/harness-error.js';
 // harness cleans up by its own labels instead (see janitor.ts). Set before
 // testcontainers first reads it.
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+// Every published port listens on 127.0.0.1 only (localhost-container.ts), so
+// that is where testcontainers' wait strategies must knock. Left alone, it
+// picks the bridge gateway (172.17.0.1) whenever /.dockerenv exists, i.e. when
+// the harness itself runs in a container, as CI does: nothing answers there.
+process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
 
 const { getContainerRuntimeClient } = await import('testcontainers');
 
