@@ -2,6 +2,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
 import { step, type Step } from '../config/progress.js';
+import { HarnessError } from '../config/harness-error.js';
 import { dockerEngine } from './engine.js';
 import { FlinkCli } from './flink-cli.js';
 import { allTasksRunning, FlinkRest, taskCounts, type JobDetails } from './flink-rest.js';
@@ -9,6 +10,7 @@ import { LABEL_OWNER, ownerLabel } from './janitor.js';
 import { KafkaBroker } from './kafka-broker.js';
 import { harnessLabels, LABEL_HARNESS, LABEL_RUN } from './labels.js';
 import { LocalhostContainer } from './localhost-container.js';
+import { LogTail } from './log-tail.js';
 import { NodeHandle } from './node-handle.js';
 import { assertPortFree, freePort } from './ports.js';
 import { StopWaiting, waitFor, type WaitOptions } from './wait.js';
@@ -138,6 +140,7 @@ export class Cluster {
         .withCommand(['taskmanager'])
         .withWaitStrategy(Wait.forLogMessage(/Successful registration at resource manager/)),
       s,
+      `TaskManager ${n}`,
     );
     const { docker } = await dockerEngine();
     const tm = new NodeHandle(name, 'taskmanager', started, docker);
@@ -269,15 +272,29 @@ async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T
   return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
-/** Starts a node (2 min start-up bound) and marks its progress step failed if it does not come up. */
-async function startWithProgress(container: GenericContainer, s: Step): Promise<StartedTestContainer> {
+/**
+ * Starts a node (2 min start-up bound) and marks its progress step failed if
+ * it does not come up. The failure names where it was probed and carries the
+ * node's last log lines: testcontainers removes the container, and its logs.
+ */
+async function startWithProgress(container: GenericContainer, s: Step, node: string): Promise<StartedTestContainer> {
+  const tail = new LogTail();
   try {
-    return await container.withStartupTimeout(120_000).start();
+    return await container.withLogConsumer(tail.consume).withStartupTimeout(120_000).start();
   } catch (e) {
     s.fail();
-    throw e;
+    const host = process.env.TESTCONTAINERS_HOST_OVERRIDE ?? 'the host testcontainers chose';
+    throw new HarnessError(
+      `The ${node} did not come up: ${String((e as Error)?.message ?? e).split('\n')[0]} ` +
+        `(probed on ${host}).\nIts last log lines:\n${indent(tail.text() || '(none)')}`,
+      `If the log shows the ${node} running, its published port is not reachable on ${host} ` +
+        '(set TESTCONTAINERS_HOST_OVERRIDE to where the engine publishes ports); otherwise the log says why it stopped.',
+      { cause: e },
+    );
   }
 }
+
+const indent = (text: string) => text.replace(/^/gm, '    ');
 
 function labelsOf(spec: ClusterSpec): Record<string, string> {
   return { ...harnessLabels(spec.runId, spec.scenario), [LABEL_OWNER]: ownerLabel() };
@@ -324,6 +341,7 @@ async function startJobManager(spec: ClusterSpec, network: string, prefix: strin
       .withCommand(['jobmanager'])
       .withWaitStrategy(Wait.forHttp('/overview', 8081).forStatusCode(200)),
     s,
+    'JobManager',
   );
   const { docker } = await dockerEngine();
   const rest = new FlinkRest(`http://127.0.0.1:${started.getMappedPort(8081)}`);
@@ -357,6 +375,7 @@ async function startKafka(spec: ClusterSpec, network: string, prefix: string): P
       .withEnvironment({ KAFKA_EXTERNAL_PORT: String(port) })
       .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/)),
     s,
+    'Kafka broker',
   );
   const { docker } = await dockerEngine();
   s.succeed(`Kafka up at 127.0.0.1:${port}`);
