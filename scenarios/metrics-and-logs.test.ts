@@ -18,6 +18,8 @@ import { runScenario, type Scenario } from './harness/scenario.js';
 
 const WINDOWS = 8;
 const MALFORMED = ['not json', '{"timestamp": "yesterday", "page": "/help"}'];
+/** The second batch of bad input goes in after this many windows (mid-stream). */
+const MALFORMED_AFTER_WINDOWS = 3;
 
 /**
  * The job's vertices in the Web UI, in order. Names as Flink 2.x shows them:
@@ -61,10 +63,17 @@ describe('metrics and logs', () => {
       const { jobId } = await submitJob(s, PLAYGROUND_JOB, { via: 'rest' });
       await waitForJobRunning(s, jobId);
 
-      // Bad input first, one per partition, then the clicks: the job must skip
-      // the bad records and count every click.
-      const generator = s.generator({ mode: 'fast', windows: WINDOWS });
-      for (const [partition, value] of MALFORMED.entries()) await generator.writeRaw(value, partition);
+      // Bad input before the clicks and again mid-stream, inside an open
+      // window, one per partition each time: the job must skip the bad
+      // records and count every click.
+      const generator = s.generator({ mode: 'fast', windows: WINDOWS, pauseAfterWindows: [MALFORMED_AFTER_WINDOWS] });
+      const writeMalformed = async () => {
+        for (const [partition, value] of MALFORMED.entries()) await generator.writeRaw(value, partition);
+      };
+      await writeMalformed();
+      await generator.paused();
+      await writeMalformed();
+      generator.resume();
       await generator.done();
       await waitForCheckpointsAndOutput(s, jobId, 2);
       expect(await s.settle()).toBe(true);
@@ -146,7 +155,7 @@ describe('metrics and logs', () => {
       const malformedMetric = names.map((n) => n.id).find((id) => id.endsWith('malformedClickEvents'));
       expect(malformedMetric, `a malformedClickEvents metric among ${names.length} source metrics`).toBeDefined();
       const [malformed] = await cluster.rest.vertexMetrics(jobId, source.id, [malformedMetric!]);
-      expect(malformed?.sum).toBe(MALFORMED.length);
+      expect(malformed?.sum, 'malformed records skipped (before and mid-stream)').toBe(2 * MALFORMED.length);
 
       // --- Logs: checkpoints after start-up; the bad records skipped, nothing failed ---
       const completed = (await cluster.rest.checkpoints(jobId)).counts.completed;
