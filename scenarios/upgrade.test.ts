@@ -6,11 +6,12 @@ import { describeRestoreOutcome, expectRestored } from '../assertions/expect-res
 import { expectVerdictOk } from '../assertions/expect-verdict.js';
 import { loadSettings } from '../config/settings.js';
 import { prepareImages, type ClusterImages } from '../containers/images/index.js';
-import { PLAYGROUND_JOB } from '../containers/job-spec.js';
+import { PLAYGROUND_JOB, type JobSpec } from '../containers/job-spec.js';
 import { recorded } from '../faults/context.js';
 import { stopWithSavepoint, submitJob, waitForJobRunning, type StoppedWithSavepoint } from '../faults/job-operations.js';
 import { resumeFromSavepoint, type RestoreOutcome } from '../faults/restore-outcome.js';
 import { WINDOW_MS } from '../history/types.js';
+import type { ClickGenerator } from '../workload/click-generator.js';
 import { jobSwitches, windowStartsRead } from './harness/job-lifecycle.js';
 import { harnessRun, runScenario, type Scenario } from './harness/scenario.js';
 
@@ -26,6 +27,7 @@ const PHASE_1_WINDOWS = 4;
 /** How the job reports a switch without a value among its global job parameters. */
 const NO_VALUE = '__NO_VALUE_KEY';
 const nightly = loadSettings().tier === 'nightly';
+const EXACTLY_ONCE_JOB: JobSpec = { ...PLAYGROUND_JOB, exactlyOnce: true };
 
 async function imagesOf(version: string): Promise<ClusterImages> {
   const run = harnessRun();
@@ -76,6 +78,25 @@ const STATE_IN_FILES = { 'state.storage.fs.memory-threshold': '0', 'execution.ch
 /** What the report keeps of an outcome (the exception text trimmed to what a person reads). */
 const forReport = (o: RestoreOutcome) => ({ ...o, ...('exception' in o ? { exception: o.exception.slice(0, 4_000) } : {}), summary: describeRestoreOutcome(o) });
 
+/**
+ * Phase 1 on A: the job runs, windows 0-3 are written, and the generator holds
+ * without closing window 3, so at the stop window 3's count lives only in A's
+ * savepoint. Then stop with savepoint (CLI).
+ */
+async function runOnAThenStop(s: Scenario, job: JobSpec): Promise<{ generator: ClickGenerator; savepoint: StoppedWithSavepoint }> {
+  const a = await submitJob(s, job, { via: 'cli' });
+  await waitForJobRunning(s, a.jobId);
+  expect((await s.cluster.rest.overview())['flink-version']).toBe(from);
+  const generator = s.generator({ mode: 'fast', windows: WINDOWS, pauseAfterWindows: [PHASE_1_WINDOWS] });
+  generator.start();
+  await generator.paused();
+  expect(await s.settle(120_000), 'phase 1 output on A').toBe(true);
+  expect(windowStartsRead(s.tap), 'windows A wrote before the stop').toEqual([0, 1, 2].map((w) => w * WINDOW_MS));
+  const savepoint = await stopWithSavepoint(s, a.jobId, 'cli');
+  expect(existsSync(path.join(savepoint.hostPath, '_metadata')), `${savepoint.hostPath}/_metadata`).toBe(true);
+  return { generator, savepoint };
+}
+
 describe('upgrade', () => {
   test(`Flink ${from} -> ${to}: a savepoint of ${from} resumes on ${to} with ${to}'s build of the job; every window counts what Kafka acknowledged`, async () => {
     const A = await imagesOf(from);
@@ -83,19 +104,7 @@ describe('upgrade', () => {
     await runScenario(`upgrade-${from}-to-${to}`, { images: A, flinkProperties: STATE_IN_FILES }, async (s) => {
       s.extra.upgrade = { from, to, kafkaConnectorFrom: A.release.kafkaConnector, kafkaConnectorTo: B.release.kafkaConnector };
 
-      const a = await submitJob(s, PLAYGROUND_JOB, { via: 'cli' });
-      await waitForJobRunning(s, a.jobId);
-      expect((await s.cluster.rest.overview())['flink-version']).toBe(from);
-      // Phase 1 (windows 0-3) while A runs; the generator then holds without
-      // closing window 3: at the stop, window 3's count lives only in A's savepoint.
-      const generator = s.generator({ mode: 'fast', windows: WINDOWS, pauseAfterWindows: [PHASE_1_WINDOWS] });
-      generator.start();
-      await generator.paused();
-      expect(await s.settle(120_000), 'phase 1 output on A').toBe(true);
-      expect(windowStartsRead(s.tap), 'windows A wrote before the stop').toEqual([0, 1, 2].map((w) => w * WINDOW_MS));
-
-      const savepoint = await stopWithSavepoint(s, a.jobId, 'cli');
-      expect(existsSync(path.join(savepoint.hostPath, '_metadata')), `${savepoint.hostPath}/_metadata`).toBe(true);
+      const { generator, savepoint } = await runOnAThenStop(s, PLAYGROUND_JOB);
       const downFrom = Date.now();
       // Phase 2 (windows 4-7 and the closing events) while no job runs: B's backlog.
       generator.resume();
@@ -129,6 +138,30 @@ describe('upgrade', () => {
       expect(verdict.summary.expectedKeys).toBe(WINDOWS * 6);
       // Stop-with-savepoint is a clean cut: nothing before it is written again after it.
       expect(verdict.summary.duplicateRecords, 'windows written twice across stop-with-savepoint and resume').toBe(0);
+    });
+  });
+
+  // The exactly-once sink across the upgrade: A's savepoint holds the sink's
+  // transactional state (connector line A), which B's connector must take
+  // over; `output` is read with read_committed and no window may appear twice.
+  test(`Flink ${from} -> ${to}, exactly-once sink: A's savepoint resumes on ${to}; every window in \`output\` exactly once`, async () => {
+    const A = await imagesOf(from);
+    const B = await imagesOf(to);
+    await runScenario(`upgrade-exactly-once-${from}-to-${to}`, { images: A, outputIsolation: 'read_committed' }, async (s) => {
+      s.extra.upgrade = { from, to, kafkaConnectorFrom: A.release.kafkaConnector, kafkaConnectorTo: B.release.kafkaConnector, sink: 'exactly-once' };
+      const { generator, savepoint } = await runOnAThenStop(s, EXACTLY_ONCE_JOB);
+      generator.resume();
+      await replaceFlink(s, B);
+      const outcome = await resumeFromSavepoint(s, EXACTLY_ONCE_JOB, savepoint.location);
+      s.extra.restore = forReport(outcome);
+      expectRestored(outcome, savepoint.location);
+      expect(await jobSwitches(s.cluster, outcome.jobId), 'program arguments the resumed job received').toMatchObject({ 'exactly-once': NO_VALUE });
+
+      await generator.done();
+      expect(await s.settle(180_000), 'all windows after the upgrade, committed').toBe(true);
+      const verdict = s.judge({ sink: 'exactly-once', time: 'event-time' });
+      expectVerdictOk(verdict);
+      expect(verdict.summary.expectedKeys).toBe(WINDOWS * 6);
     });
   });
 
