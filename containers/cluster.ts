@@ -339,7 +339,8 @@ async function startJobManager(spec: ClusterSpec, network: string, prefix: strin
       .withExposedPorts(port)
       .withEnvironment({ JOB_MANAGER_RPC_ADDRESS: 'jobmanager', FLINK_PROPERTIES: flinkPropertiesText(spec.flinkProperties) })
       .withCommand(['jobmanager'])
-      .withWaitStrategy(Wait.forHttp('/overview', 8081).forStatusCode(200)),
+      // A JobManager that exits (bad configuration) fails the start at once, not after 2 min.
+      .withWaitStrategy(Wait.forHttp('/overview', 8081, { abortOnContainerExit: true }).forStatusCode(200)),
     s,
     'JobManager',
   );
