@@ -45,14 +45,26 @@ export class KafkaBroker {
   }
 
   /** A reader that follows `topic` from the beginning (see OutputTap). */
-  tap(topic: string, isolation: 'read_committed' | 'read_uncommitted' = 'read_committed'): Promise<OutputTap> {
-    return new OutputTap(this.kafka, topic, isolation).start();
+  tap(topic: string, isolation: 'read_committed' | 'read_uncommitted' = 'read_committed', retries?: number): Promise<OutputTap> {
+    return new OutputTap(this.kafka, topic, isolation, retries).start();
   }
 
   /** Restart the broker with its data kept (its log dir lives in the container). */
   async restart(): Promise<void> {
     await this.closeAdmin();
     await this.node.restart(30);
+  }
+
+  /**
+   * Stop the broker (graceful), keep it down for `downMs`, start it again; its
+   * data kept. `whileDown` runs once it is stopped.
+   */
+  async outage(downMs: number, whileDown?: () => void): Promise<void> {
+    await this.closeAdmin();
+    await this.node.stop(30);
+    whileDown?.();
+    await new Promise((r) => setTimeout(r, downMs));
+    await this.node.start();
   }
 
   async closeAdmin(): Promise<void> {

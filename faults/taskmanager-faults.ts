@@ -26,3 +26,6 @@ export const scaleTaskManagers = (tb: Testbed, n: number) =>
 
 export const restartKafka = (tb: Testbed) =>
   recorded(tb, 'fault', 'restart-kafka', tb.cluster.kafka.node.name, () => tb.cluster.kafka.restart());
+
+export const kafkaOutage = (tb: Testbed, downMs: number, whileDown?: () => void) =>
+  recorded(tb, 'fault', 'kafka-outage', `${tb.cluster.kafka.node.name} down ${downMs / 1000} s`, () => tb.cluster.kafka.outage(downMs, whileDown));

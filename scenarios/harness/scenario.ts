@@ -149,7 +149,11 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
               seen(`${expected.size - missing.length}/${expected.size} keys present${missing.length ? `, first missing ${missing[0]}` : ''}`);
               return missing.length === 0 ? true : undefined;
             },
-            { timeoutMs, intervalMs: 500, diagnose: () => c.diagnose() },
+            {
+              timeoutMs,
+              intervalMs: 500,
+              diagnose: async () => `${t.describe(await c.kafka.endOffsets('output').catch(() => new Map()))}\n${await c.diagnose()}`,
+            },
           );
           // What Flink wrote up to now is read too (duplicates arrive after the first copy).
           await t.drain(await c.kafka.endOffsets('output'), { timeoutMs: 30_000 });
@@ -181,6 +185,8 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
     await watcher?.stop();
     await generator?.stop().catch(() => undefined);
     await tap?.stop();
+    // Shown in the report: a reader that had to start anew (broker restarts) still read every offset once.
+    if (tap?.reconnects) result.extra!.outputReaderRestarts = tap.reconnects;
     if (cluster) {
       result.extra!.logs = (await cluster.saveLogs(path.join(scenarioDir, 'logs')).catch(() => [])).map((f) => path.relative(run.runDir, f));
       await cluster.stop();
