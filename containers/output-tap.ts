@@ -13,6 +13,10 @@ export class OutputTap {
   /** Per partition: the next offset to read (last batch offset + 1), control records included. */
   private readonly position = new Map<number, bigint>();
   private consumer?: Consumer;
+  private reconnectCount = 0;
+  private stopped = false;
+  /** Set when the reader could not be started again: drain() reports it rather than timing out silently. */
+  private failure?: unknown;
 
   constructor(
     private readonly kafka: Kafka,
@@ -31,9 +35,6 @@ export class OutputTap {
   get reconnects(): number {
     return this.reconnectCount;
   }
-
-  private reconnectCount = 0;
-  private stopped = false;
 
   private async connect(): Promise<void> {
     const consumer = this.kafka.consumer({
@@ -105,9 +106,6 @@ export class OutputTap {
   private advance(partition: number, next: bigint): void {
     if (next > (this.position.get(partition) ?? 0n)) this.position.set(partition, next);
   }
-
-  /** Set when the reader could not be started again: drain() reports it rather than timing out silently. */
-  private failure?: unknown;
 
   /** Waits until the tap has read everything below `ends` (partition -> end offset). */
   async drain(ends: Map<number, bigint>, options: WaitOptions): Promise<void> {
