@@ -1,5 +1,6 @@
 package org.apache.flink.playgrounds.ops.clickcount;
 
+import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -13,6 +14,7 @@ import org.apache.flink.playgrounds.ops.clickcount.functions.BackpressureMap;
 import org.apache.flink.playgrounds.ops.clickcount.functions.ClickEventStatisticsCollector;
 import org.apache.flink.playgrounds.ops.clickcount.functions.CountingAggregator;
 import org.apache.flink.playgrounds.ops.clickcount.functions.PassThroughMap;
+import org.apache.flink.playgrounds.ops.clickcount.watermarks.IdleUntilFirstEvent;
 import org.apache.flink.playgrounds.ops.clickcount.records.ClickEvent;
 import org.apache.flink.playgrounds.ops.clickcount.records.ClickEventDeserializationSchema;
 import org.apache.flink.playgrounds.ops.clickcount.records.ClickEventStatistics;
@@ -155,11 +157,13 @@ public class ClickEventCount {
         // a fast replay (catch-up after a failure or savepoint restore) one partition can be far
         // ahead in event time, the watermark would jump with it, and the records of the lagging
         // partition would arrive as late and be dropped, breaking the "count = 1000" invariant.
-        // withIdleness keeps an empty partition/subtask from holding back the watermark forever.
+        // A subtask without a partition must not hold back the watermark forever, so an output that
+        // never sees an event goes idle; a partition that had events never does (see
+        // IdleUntilFirstEvent for why Flink's withIdleness loses records after a broker outage).
         final WatermarkStrategy<ClickEvent> watermarks = WatermarkStrategy
-                .<ClickEvent>forBoundedOutOfOrderness(MAX_OUT_OF_ORDERNESS)
-                .withTimestampAssigner((event, recordTimestamp) -> event.getTimestamp())
-                .withIdleness(IDLENESS);
+                .<ClickEvent>forGenerator(ctx -> new IdleUntilFirstEvent<>(
+                        new BoundedOutOfOrdernessWatermarks<>(MAX_OUT_OF_ORDERNESS), IDLENESS))
+                .withTimestampAssigner((event, recordTimestamp) -> event.getTimestamp());
 
         DataStream<ClickEvent> clicks = env
                 .fromSource(source, watermarks, SOURCE_NAME)
