@@ -4,6 +4,7 @@ import { PLAYGROUND_JOB } from '../containers/job-spec.js';
 import type { OutputTap } from '../containers/output-tap.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
 import { kafkaOutage } from '../faults/taskmanager-faults.js';
+import { writePhaseOne } from './harness/input-phases.js';
 import { runScenario } from './harness/scenario.js';
 
 // The broker goes away while the job runs (stopped, down 20 s, started with
@@ -37,10 +38,7 @@ describe('broker outage', () => {
       const fragile = await s.cluster.kafka.tap('output', 'read_committed', 1);
       // (retries: 1, so its client also gives up at the first failed request)
       try {
-        const generator = s.generator({ mode: 'fast', windows: WINDOWS, pauseAfterWindows: [PHASE_1_WINDOWS] });
-        generator.start();
-        await generator.paused();
-        expect(await s.settle(120_000), 'phase 1 output before the outage').toBe(true);
+        const generator = await writePhaseOne(s, WINDOWS, PHASE_1_WINDOWS, 'phase 1 output before the outage');
 
         let restarted: Promise<void> | undefined;
         await kafkaOutage(s, DOWN_MS, () => (restarted = fragile.restartReader()));

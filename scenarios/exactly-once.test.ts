@@ -11,6 +11,7 @@ import type { OraclePolicy } from '../history/types.js';
 import { WINDOW_MS } from '../history/types.js';
 import { jobSwitches, windowStartsRead } from './harness/job-lifecycle.js';
 import { identicalDuplicateRecords, newestWindowStart } from './harness/output-progress.js';
+import { writePhaseOne } from './harness/input-phases.js';
 import { runScenario, type Scenario } from './harness/scenario.js';
 
 // The exactly-once sink (`--exactly-once`: KafkaSink EXACTLY_ONCE, Kafka
@@ -44,11 +45,8 @@ describe('exactly-once sink (read_committed)', () => {
       const uncommitted = await s.cluster.kafka.tap('output', 'read_uncommitted');
       try {
         const jobId = await startExactlyOnceJob(s);
-        const generator = s.generator({ mode: 'fast', windows: WINDOWS, pauseAfterWindows: [PHASE_1_WINDOWS] });
-        generator.start();
-        await generator.paused();
         // Committed output becomes visible only after a checkpoint: windows 0-2 arrive through transactions.
-        expect(await s.settle(120_000), 'phase 1 output, committed').toBe(true);
+        const generator = await writePhaseOne(s, WINDOWS, PHASE_1_WINDOWS, 'phase 1 output, committed');
         expect(windowStartsRead(s.tap)).toEqual([0, 1, 2].map((w) => w * WINDOW_MS));
 
         // Phase 2 as fast as Kafka takes it; kill the only TaskManager while
@@ -110,10 +108,7 @@ describe('exactly-once sink (read_committed)', () => {
     const WINDOWS = 8;
     await runScenario('exactly-once-savepoint-resume', { outputIsolation: 'read_committed' }, async (s) => {
       const jobId = await startExactlyOnceJob(s);
-      const generator = s.generator({ mode: 'fast', windows: WINDOWS, pauseAfterWindows: [PHASE_1_WINDOWS] });
-      generator.start();
-      await generator.paused();
-      expect(await s.settle(120_000), 'phase 1 output, committed').toBe(true);
+      const generator = await writePhaseOne(s, WINDOWS, PHASE_1_WINDOWS, 'phase 1 output, committed');
       expect(windowStartsRead(s.tap)).toEqual([0, 1, 2].map((w) => w * WINDOW_MS));
 
       // Window 3 is complete in Kafka but unfired: its count lives only in the savepoint.

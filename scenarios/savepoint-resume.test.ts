@@ -7,6 +7,7 @@ import { stopWithSavepoint, submitJob, waitForJobRunning, type Via } from '../fa
 import { WINDOW_MS } from '../history/types.js';
 import { folderContents, jobSwitches, readOutputToEnd, restoredFrom, waitForJobState, windowStartsRead } from './harness/job-lifecycle.js';
 import { runScenario } from './harness/scenario.js';
+import { writePhaseOne } from './harness/input-phases.js';
 
 // Playground operation 7 + 8, "Upgrade": stop the job with a savepoint, write
 // more input while it is down, resume it unchanged from the savepoint, and no
@@ -31,11 +32,8 @@ describe.each<Via>(['cli', 'rest'])('stop with savepoint and resume, via %s', (v
       await waitForJobRunning(s, first.jobId);
       expect(await jobSwitches(s.cluster, first.jobId), 'program arguments the job received').toMatchObject(EXPECTED_SWITCHES);
 
-      const generator = s.generator({ mode: 'fast', windows: WINDOWS, pauseAfterWindows: [PHASE_1_WINDOWS] });
-      generator.start();
-      await generator.paused();
       // Windows 0-2 are closed by phase 1's own events; wait until the running job wrote them.
-      expect(await s.settle(120_000), 'phase 1 output before the stop').toBe(true);
+      const generator = await writePhaseOne(s, WINDOWS, PHASE_1_WINDOWS, 'phase 1 output before the stop');
       const closedBeforeStop = (PHASE_1_WINDOWS - 1) * WINDOW_MS;
       expect(windowStartsRead(s.tap)).toEqual([0, 1, 2].map((w) => w * WINDOW_MS));
 

@@ -13,6 +13,7 @@ import { resumeFromSavepoint, type RestoreOutcome } from '../faults/restore-outc
 import { WINDOW_MS } from '../history/types.js';
 import type { ClickGenerator } from '../workload/click-generator.js';
 import { jobSwitches, windowStartsRead } from './harness/job-lifecycle.js';
+import { writePhaseOne } from './harness/input-phases.js';
 import { harnessRun, runScenario, type Scenario } from './harness/scenario.js';
 
 // The upgrade path of the playground, across Flink releases: run on A, stop
@@ -87,10 +88,7 @@ async function runOnAThenStop(s: Scenario, job: JobSpec): Promise<{ generator: C
   const a = await submitJob(s, job, { via: 'cli' });
   await waitForJobRunning(s, a.jobId);
   expect((await s.cluster.rest.overview())['flink-version']).toBe(from);
-  const generator = s.generator({ mode: 'fast', windows: WINDOWS, pauseAfterWindows: [PHASE_1_WINDOWS] });
-  generator.start();
-  await generator.paused();
-  expect(await s.settle(120_000), 'phase 1 output on A').toBe(true);
+  const generator = await writePhaseOne(s, WINDOWS, PHASE_1_WINDOWS, 'phase 1 output on A');
   expect(windowStartsRead(s.tap), 'windows A wrote before the stop').toEqual([0, 1, 2].map((w) => w * WINDOW_MS));
   const savepoint = await stopWithSavepoint(s, a.jobId, 'cli');
   expect(existsSync(path.join(savepoint.hostPath, '_metadata')), `${savepoint.hostPath}/_metadata`).toBe(true);
