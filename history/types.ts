@@ -39,6 +39,12 @@ export interface OutputRecord {
   value: Uint8Array | null;
   /** Wall-clock ms when the harness read it. */
   arrivalMs: number;
+  /**
+   * The broker's append time (the output topic uses LogAppendTime), epoch ms:
+   * when Flink's sink wrote it, independent of the reader's lag. Absent in
+   * histories recorded before it existed.
+   */
+  appendMs?: number;
 }
 
 /** The job's output value, `{windowStart, windowEnd, page, count}`, times in epoch ms. */
@@ -64,7 +70,33 @@ export type HistoryEvent =
   | { t: number; kind: 'operation'; name: string; target: string; phase: 'invoke' | 'ok' | 'fail'; detail?: string }
   | { t: number; kind: 'job-state'; jobId: string; state: string; tasks: Record<string, number> }
   | { t: number; kind: 'checkpoint'; jobId: string; id: number; type: 'checkpoint' | 'savepoint'; path?: string; sizeBytes?: number }
-  | { t: number; kind: 'note'; text: string };
+  | { t: number; kind: 'note'; text: string }
+  /** One entry of the job's exception history (`GET /jobs/<id>/exceptions`), as Flink recorded it. */
+  | {
+      t: number;
+      kind: 'job-exception';
+      jobId: string;
+      /** Flink's own timestamp of the failure, epoch ms. */
+      timestamp: number;
+      exceptionName: string;
+      /** The failed task, when Flink names one. */
+      taskName?: string;
+      /** The TaskManager's endpoint (host:port) or resource id, when Flink names one. */
+      location?: string;
+      taskManagerId?: string;
+    }
+  /** The job restored a checkpoint or savepoint (`latest.restored` of `GET /jobs/<id>/checkpoints`). */
+  | { t: number; kind: 'restore'; jobId: string; checkpointId: number; path: string; isSavepoint: boolean; restoredAt: number }
+  /** A metric read from Flink at a point of the run (e.g. the window operator's numLateRecordsDropped, summed over subtasks). */
+  | { t: number; kind: 'metric'; jobId: string; vertex: string; name: string; value: number }
+  /** A log line that shows a fault reached a node (e.g. a Kafka client error in a TaskManager's log). */
+  | { t: number; kind: 'log-evidence'; node: string; what: string; line: string }
+  /**
+   * The outcome of a check the harness ran against the real system whose
+   * result the verdict needs: the fence before the final read, the last
+   * stable offset against the high watermark, open transactions.
+   */
+  | { t: number; kind: 'check'; name: string; ok: boolean; detail: string; data?: Record<string, unknown> };
 
 /** One scenario's timeline plus what it read and what it settled on. */
 export interface History {
