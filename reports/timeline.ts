@@ -51,6 +51,16 @@ function describe(e: Exclude<HistoryEvent, { kind: 'job-state' | 'generator' }>)
     }
     case 'note':
       return newRow(e, e.text, '');
+    case 'job-exception':
+      return newRow(e, `exception ${e.exceptionName}`, [e.taskName, e.location ?? e.taskManagerId].filter(Boolean).join(' on '));
+    case 'restore':
+      return newRow(e, `restored ${e.isSavepoint ? 'savepoint' : 'checkpoint'} ${e.checkpointId}`, e.path);
+    case 'metric':
+      return newRow(e, `${e.name} = ${e.value}`, e.vertex);
+    case 'log-evidence':
+      return newRow(e, `${e.node}: ${e.what}`, e.line);
+    case 'check':
+      return newRow(e, `check ${e.name}: ${e.ok ? 'ok' : 'FAILED'}`, e.detail);
   }
 }
 
