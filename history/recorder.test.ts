@@ -30,6 +30,20 @@ describe('HistoryRecorder', () => {
     ]);
   });
 
+  test("evidence events: Flink's exception entries, restores, metrics, log lines at their own time", () => {
+    const { at } = scriptedRecorder(100);
+    at(110).jobException({ jobId: 'j1', timestamp: 105, exceptionName: 'java.util.concurrent.TimeoutException', taskManagerId: 'tm-1', location: undefined });
+    at(120).restore({ jobId: 'j1', checkpointId: 7, path: 'file:/cp/chk-7', isSavepoint: false, restoredAt: 118 });
+    at(130).metric('j1', 'ClickEvent Source', 'numRecordsOut', 42);
+    at(140).logEvidence('tm-1', 'kafka-client-error', 'WARN ... could not be established', 95);
+    expect(at(200).finish(ledger, []).events).toEqual([
+      { t: 110, kind: 'job-exception', jobId: 'j1', timestamp: 105, exceptionName: 'java.util.concurrent.TimeoutException', taskManagerId: 'tm-1' },
+      { t: 120, kind: 'restore', jobId: 'j1', checkpointId: 7, path: 'file:/cp/chk-7', isSavepoint: false, restoredAt: 118 },
+      { t: 130, kind: 'metric', jobId: 'j1', vertex: 'ClickEvent Source', name: 'numRecordsOut', value: 42 },
+      { t: 95, kind: 'log-evidence', node: 'tm-1', what: 'kafka-client-error', line: 'WARN ... could not be established' },
+    ]);
+  });
+
   test('a finished history cannot grow', () => {
     const recorder = new HistoryRecorder('s', '1.20.3');
     recorder.finish(ledger, []);

@@ -4,6 +4,8 @@ import type { GeneratorLedger, History, HistoryEvent, OutputRecord } from './typ
 
 type Phase = 'invoke' | 'ok' | 'fail';
 type CheckpointEvent = Extract<HistoryEvent, { kind: 'checkpoint' }>;
+type JobExceptionEvent = Extract<HistoryEvent, { kind: 'job-exception' }>;
+type RestoreEvent = Extract<HistoryEvent, { kind: 'restore' }>;
 
 export class HistoryRecorder {
   readonly startedAt: number;
@@ -46,6 +48,30 @@ export class HistoryRecorder {
 
   generator(total: number, maxTimestampMs: number): HistoryEvent {
     return this.append({ t: this.clock(), kind: 'generator', total, maxTimestampMs });
+  }
+
+  /** One entry of the job's exception history, as Flink recorded it (Flink's own timestamp inside). */
+  jobException(e: Omit<JobExceptionEvent, 't' | 'kind'>): HistoryEvent {
+    return this.append({ t: this.clock(), kind: 'job-exception', ...definedOnly(e) } as JobExceptionEvent);
+  }
+
+  /** The job restored a checkpoint or savepoint (Flink's latest.restored changed). */
+  restore(e: Omit<RestoreEvent, 't' | 'kind'>): HistoryEvent {
+    return this.append({ t: this.clock(), kind: 'restore', ...e });
+  }
+
+  /** A metric read from Flink or Kafka at a point of the run. */
+  metric(jobId: string, vertex: string, name: string, value: number): HistoryEvent {
+    return this.append({ t: this.clock(), kind: 'metric', jobId, vertex, name, value });
+  }
+
+  /**
+   * A log line that shows a fault reached a node. `at` is the line's own
+   * time (the log's timestamp) when known: the evidence rules ask whether it
+   * fell inside the fault, not when the harness got round to reading it.
+   */
+  logEvidence(node: string, what: string, line: string, at?: number): HistoryEvent {
+    return this.append({ t: at ?? this.clock(), kind: 'log-evidence', node, what, line });
   }
 
   note(text: string): HistoryEvent {

@@ -79,6 +79,8 @@ export type HistoryEvent =
       /** Flink's own timestamp of the failure, epoch ms. */
       timestamp: number;
       exceptionName: string;
+      /** The first line of Flink's stack trace (class and message, e.g. "...TimeoutException: Heartbeat of TaskManager with id ... timed out."), trimmed. */
+      message?: string;
       /** The failed task, when Flink names one. */
       taskName?: string;
       /** The TaskManager's endpoint (host:port) or resource id, when Flink names one. */
