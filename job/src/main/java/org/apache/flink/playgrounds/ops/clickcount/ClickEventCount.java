@@ -3,6 +3,7 @@ package org.apache.flink.playgrounds.ops.clickcount;
 import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -105,7 +106,9 @@ public class ClickEventCount {
         final boolean checkpointing = params.isSet(CHECKPOINTING_OPTION);
         final boolean eventTime = params.isSet(EVENT_TIME_OPTION);
         final boolean backpressure = params.isSet(BACKPRESSURE_OPTION);
-        final boolean exactlyOnce = params.isSet(EXACTLY_ONCE_OPTION);
+        // The real job, or in a mutant build (calibration only, see JobVariant) a broken one.
+        final JobVariant variant = JobVariant.active();
+        final boolean exactlyOnce = variant.exactlyOnce(params.isSet(EXACTLY_ONCE_OPTION));
 
         LOG.info(
                 "{}: bootstrap.servers={}, input-topic={}, output-topic={}, group-id={}, checkpointing={},"
@@ -148,7 +151,7 @@ public class ClickEventCount {
                     .setProperty("enable.auto.commit", "true")
                     .setProperty("auto.commit.interval.ms", "1000");
         }
-        final KafkaSource<ClickEvent> source = sourceBuilder.build();
+        final Source<ClickEvent, ?, ?> source = variant.source(sourceBuilder);
 
         // Watermarks are generated IN the source (env.fromSource with a WatermarkStrategy), not by
         // a separate assignTimestampsAndWatermarks operator. The KafkaSource then runs one watermark
@@ -174,6 +177,7 @@ public class ClickEventCount {
                 .map(new PassThroughMap())
                 .name(WATERMARKS_NAME)
                 .uid(WATERMARKS_UID);
+        clicks = variant.clicks(clicks);
 
         if (backpressure) {
             // The keyBy forces a network shuffle, so the slow operator fills the upstream
@@ -189,10 +193,9 @@ public class ClickEventCount {
                 ? TumblingEventTimeWindows.of(WINDOW_SIZE)
                 : TumblingProcessingTimeWindows.of(WINDOW_SIZE);
 
-        final DataStream<ClickEventStatistics> statistics = clicks
-                .keyBy(ClickEvent::getPage)
-                .window(windows)
-                .aggregate(new CountingAggregator(), new ClickEventStatisticsCollector())
+        final DataStream<ClickEventStatistics> statistics = variant
+                .counter(clicks.keyBy(ClickEvent::getPage), windows,
+                        w -> w.aggregate(new CountingAggregator(), new ClickEventStatisticsCollector()))
                 .name(COUNTER_NAME)
                 .uid(COUNTER_UID);
 
