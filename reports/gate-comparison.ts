@@ -3,7 +3,7 @@
 // upgrade run) to a comparison, per scenario, and one exit code. It reads
 // verdicts and derived figures as the runs wrote them; it never re-judges.
 import type { HistoryEvent } from '../history/types.js';
-import type { RunReportJson } from './run-report.js';
+import type { RunReportJson, ScenarioStatus } from './run-report.js';
 
 export type ScenarioJson = RunReportJson['scenarios'][number];
 
@@ -13,6 +13,8 @@ export const GATE_EXIT = {
   correctnessRegression: 1,
   recoveryRegression: 2,
   couldNotRun: 3,
+  /** No regression found, but some scenario's evidence did not support a verdict. */
+  inconclusive: 4,
 } as const;
 
 export interface GateThresholds {
@@ -27,7 +29,9 @@ export const DEFAULT_THRESHOLDS: GateThresholds = { recoveryRegressionPct: 50, r
 /** What the gate reads off one scenario's result. */
 export interface ScenarioFigures {
   flinkVersion: string;
-  status: 'passed' | 'failed' | 'error';
+  status: ScenarioStatus;
+  /** The decisive reason codes of a run that did not pass (from its outcome). */
+  reasons?: string[];
   /** The oracle's verdict; null when the scenario reached none. */
   verdictOk: boolean | null;
   failures: number | null;
@@ -58,7 +62,8 @@ export type FindingKind =
   | 'missing-on-candidate'
   | 'missing-on-baseline'
   | 'failing-on-both'
-  | 'fixed-on-candidate';
+  | 'fixed-on-candidate'
+  | 'inconclusive';
 
 export interface Finding {
   kind: FindingKind;
@@ -78,7 +83,7 @@ export interface UpgradeFigures {
   from: string;
   to: string;
   scenario: string;
-  status: 'passed' | 'failed' | 'error';
+  status: ScenarioStatus;
   verdictOk: boolean | null;
   /** restored, incompatible savepoint (with Flink's message), job failed, or not reached. */
   restore: { kind: string; reason?: string; message?: string };
@@ -86,7 +91,7 @@ export interface UpgradeFigures {
   error?: string;
 }
 
-export type GateVerdict = 'pass' | 'correctness regression' | 'recovery-time regression' | 'could not run';
+export type GateVerdict = 'pass' | 'correctness regression' | 'recovery-time regression' | 'could not run' | 'inconclusive';
 
 export interface GateComparison {
   baseline: { version: string; runId?: string };
@@ -104,7 +109,9 @@ export interface GateComparison {
     recoveryRegressions: number;
     failingOnBoth: number;
     fixedOnCandidate: number;
-    upgrade: 'passed' | 'failed' | 'not run';
+    /** Scenarios inconclusive on either release (and not failing): counted apart, never as passes. */
+    inconclusive: number;
+    upgrade: 'passed' | 'failed' | 'inconclusive' | 'not run';
   };
   verdict: GateVerdict;
   exitCode: number;
@@ -155,7 +162,8 @@ export function compareRuns(input: GateInput): GateComparison {
 
   if (rows.length === 0 && upgrade?.ran !== true && !problems.length) problems.push('nothing to compare: neither run holds any scenario result');
   const count = (k: FindingKind) => rows.filter((r) => r.findings.some((f) => f.kind === k)).length;
-  const upgradeFailed = upgrade?.ran === true && upgrade.figures.some((f) => f.status !== 'passed');
+  const upgradeFailed = upgrade?.ran === true && upgrade.figures.some((f) => failing(f.status));
+  const upgradeInconclusive = upgrade?.ran === true && !upgradeFailed && upgrade.figures.some((f) => f.status === 'inconclusive');
   const summary: GateComparison['summary'] = {
     scenarios: rows.length,
     passedOnBoth: rows.filter((r) => r.baseline?.status === 'passed' && r.candidate?.status === 'passed').length,
@@ -163,7 +171,8 @@ export function compareRuns(input: GateInput): GateComparison {
     recoveryRegressions: count('recovery-regression'),
     failingOnBoth: count('failing-on-both'),
     fixedOnCandidate: count('fixed-on-candidate'),
-    upgrade: upgrade?.ran ? (upgradeFailed ? 'failed' : 'passed') : 'not run',
+    inconclusive: count('inconclusive'),
+    upgrade: upgrade?.ran ? (upgradeFailed ? 'failed' : upgradeInconclusive ? 'inconclusive' : 'passed') : 'not run',
   };
   // A definitive correctness regression outranks an incomplete gate, which
   // outranks a slower recovery (a slower recovery in a partial run is no all-clear).
@@ -172,14 +181,17 @@ export function compareRuns(input: GateInput): GateComparison {
       ? 'correctness regression'
       : problems.length > 0
         ? 'could not run'
-        : summary.recoveryRegressions > 0
-          ? 'recovery-time regression'
-          : 'pass';
+        : summary.inconclusive > 0 || upgradeInconclusive
+          ? 'inconclusive'
+          : summary.recoveryRegressions > 0
+            ? 'recovery-time regression'
+            : 'pass';
   const exitCode = {
     pass: GATE_EXIT.pass,
     'correctness regression': GATE_EXIT.correctnessRegression,
     'recovery-time regression': GATE_EXIT.recoveryRegression,
     'could not run': GATE_EXIT.couldNotRun,
+    inconclusive: GATE_EXIT.inconclusive,
   }[verdict];
   return {
     baseline: { version: input.baselineVersion, runId: input.baseline?.runId },
@@ -223,12 +235,18 @@ function compareScenario(
     return row;
   }
   const passed = (f: ScenarioFigures) => f.status === 'passed';
-  if (passed(B) && !passed(C)) {
-    row.findings.push({ kind: 'correctness-regression', text: `${scenario}: passes on ${B.flinkVersion}, ${C.status} on ${C.flinkVersion}${C.error ? `: ${C.error}` : ''}` });
-  } else if (!passed(B) && !passed(C)) {
+  const fails = (f: ScenarioFigures) => failing(f.status);
+  const why = (f: ScenarioFigures) => (f.error ? `: ${f.error}` : f.reasons?.length ? ` (${f.reasons.join(', ')})` : '');
+  if (!fails(B) && fails(C)) {
+    // A failure on the candidate where the baseline did not fail: a regression even if the baseline was only inconclusive.
+    row.findings.push({ kind: 'correctness-regression', text: `${scenario}: ${B.status} on ${B.flinkVersion}, ${C.status} on ${C.flinkVersion}${why(C)}` });
+  } else if (fails(B) && fails(C)) {
     row.findings.push({ kind: 'failing-on-both', text: `${scenario}: ${B.status} on ${B.flinkVersion} and ${C.status} on ${C.flinkVersion}` });
-  } else if (!passed(B) && passed(C)) {
+  } else if (fails(B) && passed(C)) {
     row.findings.push({ kind: 'fixed-on-candidate', text: `${scenario}: ${B.status} on ${B.flinkVersion}, passes on ${C.flinkVersion}` });
+  } else if (B.status === 'inconclusive' || C.status === 'inconclusive') {
+    const side = [B, C].filter((f) => f.status === 'inconclusive').map((f) => `${f.flinkVersion}${why(f)}`);
+    row.findings.push({ kind: 'inconclusive', text: `${scenario}: inconclusive on ${side.join(' and ')}` });
   }
 
   const recovery = recoveryRegression(B.recoveryMs, C.recoveryMs, t);
@@ -276,6 +294,8 @@ export function scenarioFigures(s: ScenarioJson): ScenarioFigures {
     checkpoints: checkpointSizes(events),
   };
   if (s.status !== 'passed' && s.error) figures.error = firstLine(s.error);
+  const decisive = s.outcome?.reasons.filter((r) => r.effect !== 'info').map((r) => r.code);
+  if (decisive?.length) figures.reasons = [...new Set(decisive)];
   return figures;
 }
 
@@ -331,13 +351,18 @@ function upgradeFigures(s: ScenarioJson): UpgradeFigures {
 
 const firstLine = (text: string) => text.trim().split('\n')[0]!.slice(0, 500);
 
+/** failed or error: a red run. inconclusive is neither red nor a pass. */
+function failing(status: ScenarioStatus): boolean {
+  return status === 'failed' || status === 'error';
+}
+
 /** The gate's result as lines for a terminal (the HTML page says the same, with tables). */
 export function formatGateSummary(g: GateComparison): string {
   const s = g.summary;
   const lines = [
     `gate ${g.baseline.version} -> ${g.candidate.version}: ${g.verdict.toUpperCase()} (exit ${g.exitCode})`,
     `scenarios ${s.scenarios}: ${s.passedOnBoth} pass on both, ${s.correctnessRegressions} correctness regression(s), ` +
-      `${s.recoveryRegressions} recovery-time regression(s), ${s.failingOnBoth} failing on both, ${s.fixedOnCandidate} fixed on the candidate`,
+      `${s.recoveryRegressions} recovery-time regression(s), ${s.failingOnBoth} failing on both, ${s.fixedOnCandidate} fixed on the candidate, ${s.inconclusive} inconclusive`,
     `upgrade ${g.baseline.version} -> ${g.candidate.version}: ${s.upgrade}` +
       (g.upgrade?.ran ? ` (${g.upgrade.figures.map((f) => `${f.restore.kind}${f.restore.message ? `: ${f.restore.message}` : ''}`).join('; ')})` : g.upgrade ? ` (${g.upgrade.reason})` : ''),
   ];

@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatDuration, formatInstant } from './format.js';
 import { html } from './html.js';
-import type { RunReportJson } from './run-report.js';
+import type { RunReportJson, ScenarioStatus } from './run-report.js';
 
 export interface MatrixRun {
   /** 'suite': the scenario files on one release; 'upgrade': from -> to. */
@@ -20,7 +20,7 @@ export interface MatrixRun {
 }
 
 export interface MatrixCell {
-  status: 'passed' | 'failed' | 'error';
+  status: ScenarioStatus;
   verdictOk: boolean | null;
   durationMs: number;
   error?: string;
@@ -31,10 +31,12 @@ export interface MatrixSummary {
   scenarios: string[];
   /** cells[scenario][version] */
   cells: Record<string, Record<string, MatrixCell>>;
-  upgrades: { from: string; to: string; scenario: string; status: 'passed' | 'failed' | 'error' | 'not run'; restore?: string; error?: string }[];
+  upgrades: { from: string; to: string; scenario: string; status: ScenarioStatus | 'not run'; restore?: string; error?: string }[];
   problems: string[];
-  /** 0 all passed, 1 a scenario or upgrade did not pass, 3 a run wrote no report. */
-  exitCode: 0 | 1 | 3;
+  /** 0 all passed, 1 a scenario or upgrade failed, 3 a run wrote no report, 4 something was inconclusive (never a pass). */
+  exitCode: 0 | 1 | 3 | 4;
+  /** Cells and upgrades that were inconclusive, counted apart. */
+  inconclusive: number;
 }
 
 export function summarizeMatrix(runs: readonly MatrixRun[]): MatrixSummary {
@@ -72,8 +74,11 @@ export function summarizeMatrix(runs: readonly MatrixRun[]): MatrixSummary {
     }
   }
   const scenarios = Object.keys(cells);
-  const failed = scenarios.some((n) => Object.values(cells[n]!).some((c) => c.status !== 'passed')) || upgrades.some((u) => u.status === 'failed' || u.status === 'error');
-  return { versions, scenarios, cells, upgrades, problems, exitCode: failed ? 1 : problems.length > 0 ? 3 : 0 };
+  const red = (st: string) => st === 'failed' || st === 'error';
+  const all = [...scenarios.flatMap((n) => Object.values(cells[n]!).map((c) => c.status as string)), ...upgrades.map((u) => u.status as string)];
+  const failed = all.some(red);
+  const inconclusive = all.filter((st) => st === 'inconclusive').length;
+  return { versions, scenarios, cells, upgrades, problems, inconclusive, exitCode: failed ? 1 : problems.length > 0 ? 3 : inconclusive > 0 ? 4 : 0 };
 }
 
 export async function writeMatrixReport(
@@ -91,8 +96,8 @@ export async function writeMatrixReport(
   };
   const page = html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Flink version matrix ${input.matrixId}: exit ${s.exitCode}</title>
-<style>body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;padding:0 1em}table{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}th,td{border:1px solid #d0d0d5;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f3f3f6}.bad{color:#a4161a;font-weight:600}.ok{color:#14632b}pre{background:#f6f6f8;padding:1em}</style></head>
-<body><h1>Flink version matrix ${input.matrixId}: ${s.exitCode === 0 ? 'all passed' : s.exitCode === 1 ? 'failures' : 'incomplete'} (exit ${s.exitCode})</h1>
+<style>body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;padding:0 1em}table{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}th,td{border:1px solid #d0d0d5;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f3f3f6}.bad{color:#a4161a;font-weight:600}.ok{color:#14632b}.unknown{color:#9a6700;font-weight:600}pre{background:#f6f6f8;padding:1em}</style></head>
+<body><h1>Flink version matrix ${input.matrixId}: ${s.exitCode === 0 ? 'all passed' : s.exitCode === 1 ? 'failures' : s.exitCode === 4 ? `${s.inconclusive} inconclusive` : 'incomplete'} (exit ${s.exitCode})</h1>
 <p>started ${formatInstant(input.startedAt)} · wall time ${formatDuration(input.finishedAt - input.startedAt)}</p>
 ${s.problems.length ? html`<ul>${s.problems.map((p) => html`<li class="bad">${p}</li>`)}</ul>` : ''}
 <table><thead><tr><th>scenario</th>${s.versions.map((v) => html`<th>Flink ${linkFor(v)}</th>`)}</tr></thead><tbody>
@@ -100,7 +105,7 @@ ${s.scenarios.map(
   (name) => html`<tr><td>${name}</td>${s.versions.map((v) => {
     const c = s.cells[name]?.[v];
     return c
-      ? html`<td class="${c.status === 'passed' ? 'ok' : 'bad'}">${c.status}${c.verdictOk === false ? ' (oracle FAILED)' : ''} · ${formatDuration(c.durationMs)}${c.error ? html`<br><small>${c.error}</small>` : ''}</td>`
+      ? html`<td class="${c.status === 'passed' ? 'ok' : c.status === 'inconclusive' ? 'unknown' : 'bad'}">${c.status}${c.verdictOk === false ? ' (oracle FAILED)' : ''} · ${formatDuration(c.durationMs)}${c.error ? html`<br><small>${c.error}</small>` : ''}</td>`
       : html`<td>–</td>`;
   })}</tr>`,
 )}

@@ -1,5 +1,5 @@
-// The whole run on one self-contained page: the settings that reproduce it
-// first, then the summary, then each scenario. No scripts, no external assets.
+// The whole run on one self-contained page: the summary first (outcome per
+// scenario and why), then the settings that reproduce it, then each scenario. No scripts, no external assets.
 import type { DerivedFigures } from '../history/derived.js';
 import { formatDuration, formatInstant, formatValue } from './format.js';
 import { html, type Html } from './html.js';
@@ -21,25 +21,27 @@ export interface PageInput {
 }
 
 export function indexPage({ run, finishedAt, versions, scenarios, recoveryChart }: PageInput): string {
-  const counts = { passed: 0, failed: 0, error: 0 };
+  const counts = { passed: 0, inconclusive: 0, failed: 0, error: 0 };
   for (const s of scenarios) counts[s.result.status]++;
+  const tally = `${counts.passed} passed, ${counts.inconclusive} inconclusive, ${counts.failed} failed, ${counts.error} error`;
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Run ${run.runId}: ${counts.passed} passed, ${counts.failed} failed, ${counts.error} error</title>
+<title>Run ${run.runId}: ${tally}</title>
 <style>${STYLE}</style></head>
 <body>
 <h1>Run ${run.runId}</h1>
 <p class="meta">started ${formatInstant(run.startedAt)} · finished ${formatInstant(finishedAt)} · wall time ${formatDuration(finishedAt - run.startedAt)} ·
-<strong>${counts.passed} passed, ${counts.failed} failed, ${counts.error} error</strong></p>
+<strong>${tally}</strong></p>
+<h2>Summary</h2>
+<table id="summary"><thead><tr><th>scenario</th><th>Flink</th><th>outcome</th><th>why</th><th>oracle</th><th>duration</th><th>recovery (job / output)</th><th>duplicates</th></tr></thead><tbody>
+${scenarios.map(summaryRow)}
+</tbody></table>
+${recoveryChart ? html`<figure>${recoveryChart}</figure>` : ''}
 <h2>Settings</h2>
 <table class="kv">${Object.entries(run.settings).map(([k, v]) => html`<tr><th>${k}</th><td><code>${formatValue(v)}</code></td></tr>`)}</table>
 <details><summary>Settings as JSON</summary><pre>${JSON.stringify(run.settings, null, 2)}</pre></details>
 <p class="meta">Versions: ${Object.entries(versions).map(([k, v], i) => html`${i > 0 ? ' · ' : ''}${k} <code>${v}</code>`)}</p>
-<h2>Summary</h2>
-<table id="summary"><thead><tr><th>scenario</th><th>Flink</th><th>status</th><th>verdict</th><th>duration</th><th>recovery (job / output)</th><th>duplicates</th></tr></thead><tbody>
-${scenarios.map(summaryRow)}
-</tbody></table>
-${recoveryChart ? html`<figure>${recoveryChart}</figure>` : ''}
+
 ${scenarios.map((s) => s.section)}
 </body></html>
 `.text;
@@ -62,8 +64,10 @@ function summaryRow({ id, result, derived }: PageScenario): Html {
     : derived
       ? derived.duplicatesByFault.reduce((n, r) => n + r.identical + r.conflicting, 0)
       : '–';
+  const decisive = result.outcome?.reasons.filter((r) => r.effect !== 'info') ?? [];
+  const why = decisive.length ? decisive.slice(0, 3).map((r) => r.code).join(', ') + (decisive.length > 3 ? ` (+${decisive.length - 3})` : '') : '–';
   return html`<tr class="${result.status}"><td><a href="#${id}">${result.name}</a></td><td>${result.flinkVersion}</td>
-<td><span class="status ${result.status}">${result.status}</span></td><td>${verdict}</td><td>${formatDuration(result.durationMs)}</td>
+<td><span class="status ${result.status}">${result.status}</span></td><td><code>${why}</code></td><td>${verdict}</td><td>${formatDuration(result.durationMs)}</td>
 <td>${recovery}</td><td>${duplicates}</td></tr>\n`;
 }
 
@@ -81,7 +85,8 @@ th, td { border: 1px solid #ddd; padding: .25rem .5rem; text-align: left; vertic
 thead th, table.kv th { background: #f4f4f4; }
 tr.failure td { background: #fdecea; } tr.tolerated td { background: #fff8e1; } tr.info td { color: #666; }
 .status { padding: .05rem .45rem; border-radius: .3rem; font-size: .85rem; color: white; }
-.status.passed { background: #27ae60; } .status.failed { background: #c0392b; } .status.error { background: #8e44ad; }
+.status.passed { background: #27ae60; } .status.failed { background: #c0392b; } .status.error { background: #8e44ad; } .status.inconclusive { background: #b7791f; }
+tr.inconclusive td { background: #fff8e1; } tr.effect-fail td { background: #fdecea; } tr.effect-inconclusive td { background: #fff8e1; } tr.effect-info td { color: #555; }
 pre { background: #f7f7f7; padding: .6rem; overflow-x: auto; } pre.error { background: #fdecea; white-space: pre-wrap; }
 figure { margin: 1rem 0; overflow-x: auto; } .charts figure { display: block; }
 details { margin: 1rem 0; } summary { cursor: pointer; font-weight: bold; }

@@ -1,15 +1,23 @@
 // What a run hands to the report writer: results as the scenarios settled
 // them. The writer formats; it never re-judges.
+import type { ScenarioOutcome } from '../assertions/outcome.js';
 import type { Verdict } from '../assertions/verdict.js';
 import type { DerivedFigures } from '../history/derived.js';
 import type { SerializedHistory } from '../history/serialize.js';
 import type { History } from '../history/types.js';
 
+export type ScenarioStatus = 'passed' | 'failed' | 'error' | 'inconclusive';
+
+export const SCENARIO_STATUSES: readonly ScenarioStatus[] = ['passed', 'inconclusive', 'failed', 'error'];
+
 export interface ScenarioResult {
   name: string;
   flinkVersion: string;
-  status: 'passed' | 'failed' | 'error';
+  /** inconclusive: every check held, but the evidence does not support a pass (see outcome). */
+  status: ScenarioStatus;
   durationMs: number;
+  /** pass / fail / inconclusive with reason codes: what the gate and campaigns read. */
+  outcome?: ScenarioOutcome;
   verdict?: Verdict;
   history?: History;
   /** Why the scenario could not reach a verdict (status 'error'). */

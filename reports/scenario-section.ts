@@ -1,6 +1,7 @@
 // One scenario's part of the page: what was found, how the job recovered,
 // the charts, and the timeline that explains them.
 import { describeProblem } from '../assertions/format-verdict.js';
+import type { ScenarioOutcome } from '../assertions/outcome.js';
 import { PROBLEM_KINDS, type Verdict } from '../assertions/verdict.js';
 import { faultLabel, type DerivedFigures } from '../history/derived.js';
 import type { History } from '../history/types.js';
@@ -26,6 +27,7 @@ export function scenarioSection({ id, result, derived, charts, link }: SectionIn
   return html`<section id="${id}">
 <h2>${result.name} <span class="status ${result.status}">${result.status}</span></h2>
 <p class="meta">Flink ${result.flinkVersion} · ${formatDuration(result.durationMs)}${result.history ? html` · started ${formatInstant(result.history.startedAt)}` : ''}</p>
+${result.outcome ? outcomeBlock(result.outcome) : ''}
 ${result.error ? html`<h3>Error</h3><pre class="error">${result.error}</pre>` : ''}
 ${result.verdict ? verdictBlock(result.verdict) : html`<p>No verdict.</p>`}
 ${derived && result.history ? figuresBlock(derived, result.history) : ''}
@@ -33,6 +35,17 @@ ${charts.length > 0 ? html`<div class="charts">${charts.map((c) => html`<figure>
 ${result.extra && Object.keys(result.extra).length > 0 ? extraBlock(result.extra, link) : ''}
 ${result.history ? timelineBlock(result.history) : ''}
 </section>`;
+}
+
+function outcomeBlock(o: ScenarioOutcome): Html {
+  return html`<h3>Outcome: ${o.outcome}</h3>
+${
+  o.reasons.length
+    ? html`<table><thead><tr><th>effect</th><th>code</th><th>reason</th><th>evidence</th></tr></thead><tbody>
+${o.reasons.map((r) => html`<tr class="effect-${r.effect}"><td>${r.effect}</td><td><code>${r.code}</code></td><td>${r.message}</td><td>${r.evidence ? html`<details><summary>evidence</summary><pre>${JSON.stringify(r.evidence, null, 1)}</pre></details>` : ''}</td></tr>\n`)}
+</tbody></table>`
+    : html`<p>No reasons recorded.</p>`
+}`;
 }
 
 function verdictBlock(v: Verdict): Html {

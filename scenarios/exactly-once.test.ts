@@ -89,7 +89,7 @@ describe('exactly-once sink (read_committed)', () => {
         // readers at the last stable offset until the restarted job aborts them:
         // a settle that times out says how far behind the reader stayed.
         expect(await s.settle(240_000), 'all windows committed after recovery').toBe(true);
-        const verdict = s.judge(POLICY);
+        const verdict = await s.judge(POLICY);
         expectVerdictOk(verdict);
         expect(verdict.summary.expectedKeys).toBe(WINDOWS * 6);
         expect(verdict.summary.duplicateRecords, 'duplicates in committed output').toBe(0);
@@ -120,7 +120,7 @@ describe('exactly-once sink (read_committed)', () => {
       s.extra.restore = { ...outcome, summary: describeRestoreOutcome(outcome) };
       expectRestored(outcome, stopped.location);
       expect(await s.settle(180_000), 'all windows committed after the resume').toBe(true);
-      const verdict = s.judge(POLICY);
+      const verdict = await s.judge(POLICY);
       expectVerdictOk(verdict);
       expect(verdict.summary.expectedKeys).toBe(WINDOWS * 6);
       expect(verdict.summary.duplicateRecords, 'duplicates in committed output').toBe(0);

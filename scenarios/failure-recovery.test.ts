@@ -135,7 +135,7 @@ describe('failure and recovery', () => {
 
       await generator.stop();
       expect(await s.settle()).toBe(true);
-      const verdict = s.judge({ sink: 'at-least-once', time: 'event-time' });
+      const verdict = await s.judge({ sink: 'at-least-once', time: 'event-time' });
       s.extra.startToVerdictMs = Date.now() - began;
       s.extra.duplicates = verdict.summary.byKind['identical-duplicate'];
       s.extra.duplicateRecords = verdict.summary.duplicateRecords;

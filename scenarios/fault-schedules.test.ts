@@ -169,7 +169,7 @@ async function runOne(
       const replayPath = where.path.includes(':') ? (where.replayPath ?? extractReplayPath(String(schedule.commands))) : undefined;
       s.extra.replay = replayCommand({ suite: suite.id, seed: where.seed, path: where.path, replayPath });
     }
-    const verdict = s.judge(suite.policy);
+    const verdict = await s.judge(suite.policy, { expect: suite.control ? 'any' : 'pass' });
     record.verdict = `${verdict.ok ? 'OK' : 'FAILED'}: ${verdict.summary.bySeverity.failure} failure(s), ${verdict.summary.bySeverity.tolerated} tolerated, ${verdict.summary.expectedKeys} keys`;
     s.extra.verdictLine = record.verdict;
     if (verdict.ok) return;

@@ -198,7 +198,7 @@ describe('metrics and logs', () => {
       s.extra.retainedCheckpoint = retained;
 
       // --- Bad input loses nothing ---
-      const verdict = s.judge({ sink: 'at-least-once', time: 'event-time' });
+      const verdict = await s.judge({ sink: 'at-least-once', time: 'event-time' });
       expectVerdictOk(verdict);
       expect(verdict.summary.expectedKeys).toBe(WINDOWS * 6);
       expect(verdict.summary.duplicateRecords).toBe(0);

@@ -88,7 +88,7 @@ describe('negative controls', () => {
       if (stats instanceof FlinkRestError) expect(stats.status).toBe(404);
       else expect((stats as Awaited<ReturnType<typeof s.cluster.rest.checkpoints>>).counts.completed).toBe(0);
 
-      const verdict = s.judge({ sink: 'at-least-once', time: 'event-time' });
+      const verdict = await s.judge({ sink: 'at-least-once', time: 'event-time' }, { expect: 'fail' });
       expectVerdictFails(verdict, ['missing', 'wrong-count']);
       // ... and where the control predicts: the window the killed TaskManager held.
       const lost = verdict.problems.filter((p) => (p.kind === 'missing' || p.kind === 'wrong-count') && p.windowStart === held.windowStart);
@@ -144,12 +144,12 @@ describe('negative controls', () => {
       s.extra.processingTimeWindows = windowStartsIn(s.tap.records).length;
 
       // The same history, judged twice.
-      const eventTime = s.judge({ sink: 'at-least-once', time: 'event-time' });
+      const eventTime = await s.judge({ sink: 'at-least-once', time: 'event-time' }, { expect: 'fail' });
       expectVerdictFails(eventTime, ['wrong-count']);
       s.extra.eventTimeWrongCounts = eventTime.summary.byKind['wrong-count'];
       // The job ran with checkpoints (only --event-time left out).
       expect((await s.cluster.rest.checkpoints(jobId)).counts.completed).toBeGreaterThan(0);
-      const processingTime = s.judge({ sink: 'at-least-once', time: 'processing-time' });
+      const processingTime = await s.judge({ sink: 'at-least-once', time: 'processing-time' });
       expectVerdictOk(processingTime);
       expect(processingTime.summary.expectedKeys).toBe(6);
     });
@@ -200,11 +200,11 @@ describe('negative controls', () => {
       await generator.stop();
       expect(await s.settle()).toBe(true);
       // The run is right for its sink: at-least-once tolerates the replays ...
-      const atLeastOnce = s.judge({ sink: 'at-least-once', time: 'event-time' });
+      const atLeastOnce = await s.judge({ sink: 'at-least-once', time: 'event-time' });
       expectVerdictOk(atLeastOnce);
       expect(atLeastOnce.summary.byKind['identical-duplicate']).toBeGreaterThan(0);
       // ... and the exactly-once policy fails it, for the duplicates and nothing else.
-      const exactlyOnce = s.judge({ sink: 'exactly-once', time: 'event-time' });
+      const exactlyOnce = await s.judge({ sink: 'exactly-once', time: 'event-time' }, { expect: 'fail' });
       expectVerdictFails(exactlyOnce, ['identical-duplicate']);
       expect(exactlyOnce.problems.filter((p) => p.severity === 'failure').map((p) => p.kind)).toEqual(
         Array(exactlyOnce.summary.bySeverity.failure).fill('identical-duplicate'),

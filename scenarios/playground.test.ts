@@ -39,7 +39,7 @@ describe('playground', () => {
       const generator = s.generator({ mode: 'fast', windows: 8 });
       await generator.done();
       expect(await s.settle(120_000)).toBe(true);
-      const verdict = s.judge({ sink: 'at-least-once', time: 'event-time' });
+      const verdict = await s.judge({ sink: 'at-least-once', time: 'event-time' });
       expectVerdictOk(verdict);
       expect(verdict.summary.expectedKeys).toBe(8 * 6);
     });

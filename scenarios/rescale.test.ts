@@ -85,7 +85,7 @@ describe.each<Via>(['cli', 'rest'])('rescale from a savepoint, via %s', (via) =>
 
       expect(await s.settle(180_000), 'output of phase 3 at parallelism 1').toBe(true);
       expect(Math.max(...windowStartsRead(s.tap))).toBe((WINDOWS - 1) * WINDOW_MS);
-      const verdict = s.judge({ sink: 'at-least-once', time: 'event-time' });
+      const verdict = await s.judge({ sink: 'at-least-once', time: 'event-time' });
       expectVerdictOk(verdict);
       expect(verdict.summary.expectedKeys).toBe(WINDOWS * 6);
     });

@@ -92,7 +92,7 @@ describe.each<Via>(['cli', 'rest'])('stop with savepoint and resume, via %s', (v
       expect(await s.settle(180_000)).toBe(true);
       s.extra.resumeToSettledMs = Date.now() - resumeStarted;
       expect(Math.max(...windowStartsRead(s.tap))).toBe((WINDOWS - 1) * WINDOW_MS);
-      const verdict = s.judge({ sink: 'at-least-once', time: 'event-time' });
+      const verdict = await s.judge({ sink: 'at-least-once', time: 'event-time' });
       expectVerdictOk(verdict);
       expect(verdict.summary.expectedKeys).toBe(WINDOWS * 6);
       s.extra.scenarioBodyMs = Date.now() - t0;

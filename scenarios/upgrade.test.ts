@@ -130,7 +130,7 @@ describe('upgrade', () => {
 
       await generator.done();
       expect(await s.settle(180_000), 'all windows after the upgrade').toBe(true);
-      const verdict = s.judge({ sink: 'at-least-once', time: 'event-time' });
+      const verdict = await s.judge({ sink: 'at-least-once', time: 'event-time' });
       expectVerdictOk(verdict);
       // Every window judged: A's (0-2), the one only A's savepoint held (3), B's (4-7).
       expect(verdict.summary.expectedKeys).toBe(WINDOWS * 6);
@@ -157,7 +157,7 @@ describe('upgrade', () => {
 
       await generator.done();
       expect(await s.settle(180_000), 'all windows after the upgrade, committed').toBe(true);
-      const verdict = s.judge({ sink: 'exactly-once', time: 'event-time' });
+      const verdict = await s.judge({ sink: 'exactly-once', time: 'event-time' });
       expectVerdictOk(verdict);
       expect(verdict.summary.expectedKeys).toBe(WINDOWS * 6);
     });

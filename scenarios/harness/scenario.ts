@@ -18,6 +18,8 @@ import { historyToJson } from '../../history/serialize.js';
 import type { GeneratorLedger, History, OraclePolicy } from '../../history/types.js';
 import type { ScenarioResult } from '../../reports/run-report.js';
 import { ClickGenerator, type GeneratorOptions } from '../../workload/click-generator.js';
+import { describeOutcome } from '../../assertions/outcome.js';
+import { decideScenario, markInconclusive, type Judgment } from './scenario-outcome.js';
 import { JobWatcher } from './job-watcher.js';
 
 /** What global-setup hands every scenario (vitest provide/inject). */
@@ -45,6 +47,11 @@ export interface ScenarioOptions {
   outputIsolation?: 'read_committed' | 'read_uncommitted';
 }
 
+export interface JudgeOptions {
+  /** pass: the run must be right; fail: a negative control, the oracle must reject it; any: recorded only (a schedule control's single run). */
+  expect?: Judgment['expect'];
+}
+
 /** One scenario's world: a fresh cluster, its history, the generator and the output reader. */
 export interface Scenario extends Testbed {
   name: string;
@@ -55,8 +62,13 @@ export interface Scenario extends Testbed {
   generator(options?: Partial<GeneratorOptions>): ClickGenerator;
   /** Waits until every settled window x page has at least one output record (bounded; never throws). */
   settle(timeoutMs?: number): Promise<boolean>;
-  /** Freezes the history (ledger + output read so far) and applies the oracle. */
-  judge(policy: OraclePolicy): Verdict;
+  /**
+   * Fences the job (once: stopped, output read to its end, the exactly-once
+   * sink's end state checked), freezes the history and applies the oracle.
+   * `expect: 'fail'` marks a negative control's judgment: the scenario's
+   * outcome then needs the oracle to fail (a control that is not detected fails).
+   */
+  judge(policy: OraclePolicy, options?: JudgeOptions): Promise<Verdict>;
   /** Figures and files for the report (screenshots, metrics, timings). */
   extra: Record<string, unknown>;
   /** The scenario's folder in the run (logs, storage, result.json): for files of its own. */
@@ -79,11 +91,13 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
   const history = new HistoryRecorder(name, version);
   const started = Date.now();
   const result: ScenarioResult = { name, flinkVersion: version, status: 'passed', durationMs: 0, extra: {} };
+  const judgments: Judgment[] = [];
   let cluster: Cluster | undefined;
   let watcher: JobWatcher | undefined;
   let tap: OutputTap | undefined;
   let generator: ClickGenerator | undefined;
   let frozen: History | undefined;
+  let thrown = false;
   try {
     cluster = await Cluster.start({
       runId: run.runId,
@@ -167,12 +181,16 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
           return false;
         }
       },
-      judge: (policy) => {
+      judge: async (policy, { expect = 'pass' } = {}) => {
         // Judged once per scenario's history; a second policy judges the same history.
-        void watcher?.stop();
-        frozen ??= history.finish(generator?.ledger.snapshot() ?? emptyLedger(), [...t.records]);
+        if (!frozen) {
+          await watcher?.stop();
+          frozen = history.finish(generator?.ledger.snapshot() ?? emptyLedger(), [...t.records]);
+        }
         const verdict = judge(frozen.ledger, frozen.output, policy);
-        result.verdict = verdict;
+        judgments.push({ verdict, expect });
+        // The report shows the judgment the outcome rests on: the first expected to pass, else the first.
+        result.verdict = (judgments.find((j) => j.expect === 'pass') ?? judgments[0]).verdict;
         return verdict;
       },
     };
@@ -180,6 +198,7 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
   } catch (e) {
     result.status = (e as Error)?.name === 'AssertionError' || (e as { matcherResult?: unknown })?.matcherResult ? 'failed' : 'error';
     result.error = isHarnessError(e) ? e.describe() : String((e as Error)?.stack ?? e);
+    thrown = true;
     throw e;
   } finally {
     await watcher?.stop();
@@ -197,11 +216,17 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
     if (result.status === 'passed') await rm(path.join(scenarioDir, 'storage'), { recursive: true, force: true }).catch(() => undefined);
     result.durationMs = Date.now() - started;
     result.history = frozen ?? history.finish(generator?.ledger.snapshot() ?? emptyLedger(), [...(tap?.records ?? [])]);
+    result.outcome = decideScenario({ result, judgments, history: result.history, usedGenerator: generator !== undefined });
+    if (result.outcome.outcome === 'inconclusive' && result.status === 'passed') result.status = 'inconclusive';
     await writeFile(
       path.join(scenarioDir, 'result.json'),
       JSON.stringify({ ...result, history: result.history ? historyToJson(result.history) : undefined }),
     );
   }
+  // Not a pass: the test is skipped with its reason (JUnit <skipped>, see reports/junit-reporter.ts).
+  if (!thrown && result.outcome?.outcome === 'inconclusive') await markInconclusive(result.outcome);
+  // Every check passed but the evidence says the run failed (e.g. a lingering transaction): the test fails.
+  if (!thrown && result.outcome?.outcome === 'fail') throw new Error(`scenario ${name}: ${describeOutcome(result.outcome)}`);
 }
 
 function emptyLedger(): GeneratorLedger {

@@ -1,0 +1,40 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { decide, type Effect, type Reason } from '../../assertions/outcome.js';
+import { judge } from '../../assertions/oracle.js';
+import type { GeneratorLedger } from '../../history/types.js';
+import { judgmentReasons } from './scenario-outcome.js';
+
+const reason = (effect: Effect, code: Reason['code'] = `x.${effect}` as Reason['code']): Reason => ({ code, effect, message: code });
+const ledger: GeneratorLedger = { windowMs: 15_000, pages: ['/help'], acknowledged: { '0': { '/help': 3 } }, total: 3, maxTimestampMs: 40_000, closedThroughMs: 30_000 };
+const missing = judge(ledger, [], { sink: 'at-least-once', time: 'event-time' });
+const right = judge(
+  ledger,
+  [{ partition: 0, offset: '0', arrivalMs: 1, value: new TextEncoder().encode('{"windowStart":0,"windowEnd":15000,"page":"/help","count":3}') }],
+  { sink: 'at-least-once', time: 'event-time' },
+);
+
+describe('a scenario outcome', () => {
+  test('fail beats inconclusive beats pass, and a pass has no fail or inconclusive reason', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom<Effect>('fail', 'inconclusive', 'info')), (effects) => {
+        const o = decide(effects.map((e) => reason(e)));
+        const want = effects.includes('fail') ? 'fail' : effects.includes('inconclusive') ? 'inconclusive' : 'pass';
+        expect(o.outcome).toBe(want);
+        expect(o.reasons.map((r) => r.effect)).toEqual([...effects].sort((a, b) => ['fail', 'inconclusive', 'info'].indexOf(a) - ['fail', 'inconclusive', 'info'].indexOf(b)));
+      }),
+    );
+  });
+
+  test("an oracle failure is a fail reason per problem kind; a right run adds none", () => {
+    expect(missing.ok).toBe(false);
+    expect(judgmentReasons({ verdict: missing, expect: 'pass' }).map((r) => [r.code, r.effect])).toEqual([['oracle.missing', 'fail']]);
+    expect(judgmentReasons({ verdict: right, expect: 'pass' })).toEqual([]);
+  });
+
+  test('a negative control passes only when the oracle rejects it', () => {
+    expect(judgmentReasons({ verdict: missing, expect: 'fail' }).map((r) => r.effect)).toEqual(['info']);
+    expect(judgmentReasons({ verdict: right, expect: 'fail' }).map((r) => [r.code, r.effect])).toEqual([['control.not-detected', 'fail']]);
+    expect(decide(judgmentReasons({ verdict: right, expect: 'any' })).outcome).toBe('pass');
+  });
+});

@@ -1,0 +1,89 @@
+// A scenario's outcome from what it recorded: the oracle's judgments (with
+// what each was expected to say), whether its own checks threw, and the
+// evidence rules over its history. The rules are pure (assertions/); this
+// file only gathers their reasons for one scenario and hands them to decide().
+import { getCurrentTest } from 'vitest/suite';
+import { decide, decisiveReason, type Reason, type ScenarioOutcome } from '../../assertions/outcome.js';
+import type { Verdict } from '../../assertions/verdict.js';
+import { formatVerdict } from '../../assertions/format-verdict.js';
+import type { History } from '../../history/types.js';
+import type { ScenarioResult } from '../../reports/run-report.js';
+
+export interface Judgment {
+  verdict: Verdict;
+  expect: 'pass' | 'fail' | 'any';
+}
+
+export interface ScenarioRecord {
+  result: ScenarioResult;
+  judgments: readonly Judgment[];
+  history: History;
+  /** The scenario wrote input: then it must have judged the output. */
+  usedGenerator: boolean;
+}
+
+/** Extra rules over the history (fault evidence, the fence): each returns the reasons it finds. */
+export type EvidenceRule = (history: History, judgments: readonly Judgment[]) => Reason[];
+
+/** The evidence rules every scenario's history goes through. */
+const rules: EvidenceRule[] = [];
+
+export function decideScenario({ result, judgments, history, usedGenerator }: ScenarioRecord): ScenarioOutcome {
+  const reasons: Reason[] = [];
+  if (result.status === 'failed') reasons.push({ code: 'scenario.assertion', effect: 'fail', message: firstLine(result.error) });
+  if (result.status === 'error') reasons.push({ code: 'scenario.error', effect: 'fail', message: firstLine(result.error) });
+  for (const j of judgments) reasons.push(...judgmentReasons(j));
+  if (usedGenerator && judgments.length === 0 && result.status === 'passed') {
+    reasons.push({ code: 'oracle.not-judged', effect: 'inconclusive', message: 'the scenario wrote input but never judged the output' });
+  }
+  for (const rule of rules) {
+    try {
+      reasons.push(...rule(history, judgments));
+    } catch (e) {
+      reasons.push({ code: 'scenario.error', effect: 'inconclusive', message: `an evidence rule failed: ${(e as Error).message}` });
+    }
+  }
+  return decide(reasons);
+}
+
+/** One judgment's reasons, turned round for a negative control. */
+export function judgmentReasons({ verdict, expect }: Judgment): Reason[] {
+  const failures = verdict.problems.filter((p) => p.severity === 'failure');
+  const policy = `${verdict.policy.sink}, ${verdict.policy.time}`;
+  if (expect === 'any') {
+    return [{ code: 'oracle.recorded', effect: 'info', message: `${verdict.ok ? 'ok' : 'rejected'} (${policy}), not part of the outcome` }];
+  }
+  if (expect === 'fail') {
+    return verdict.ok
+      ? [{ code: 'control.not-detected', effect: 'fail', message: `a negative control passed the oracle (${policy}): the check cannot fail` }]
+      : [{ code: 'control.detected', effect: 'info', message: `the oracle rejected the control as it must (${policy}): ${failures.length} failure(s)` }];
+  }
+  if (verdict.ok) return [];
+  const byKind = new Map<string, number>();
+  for (const p of failures) byKind.set(p.kind, (byKind.get(p.kind) ?? 0) + 1);
+  return [...byKind].map(([kind, n]) => ({
+    code: `oracle.${kind}`,
+    effect: 'fail' as const,
+    message: `${n} ${kind} failure(s) (${policy})`,
+    evidence: { first: failures.find((p) => p.kind === kind), summary: formatVerdict(verdict).split('\n').slice(0, 3).join(' ') },
+  }));
+}
+
+/**
+ * Inconclusive is never a pass: the running test is skipped with the reason
+ * (vitest's dynamic skip), annotated so the JUnit file names it.
+ */
+export async function markInconclusive(outcome: ScenarioOutcome): Promise<void> {
+  const reason = decisiveReason(outcome);
+  const note = reason ? `inconclusive: ${reason.code}: ${reason.message}` : 'inconclusive';
+  const test = getCurrentTest();
+  if (!test) return;
+  const ctx = test.context;
+  await ctx.annotate(note, 'inconclusive').catch(() => undefined);
+  ctx.skip(note);
+}
+
+function firstLine(s: string | undefined): string {
+  const line = (s ?? '').split('\n').find((l) => l.trim()) ?? '';
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}
