@@ -239,7 +239,7 @@ function compareScenario(
   const why = (f: ScenarioFigures) => (f.error ? `: ${f.error}` : f.reasons?.length ? ` (${f.reasons.join(', ')})` : '');
   if (!fails(B) && fails(C)) {
     // A failure on the candidate where the baseline did not fail: a regression even if the baseline was only inconclusive.
-    row.findings.push({ kind: 'correctness-regression', text: `${scenario}: ${B.status} on ${B.flinkVersion}, ${C.status} on ${C.flinkVersion}${why(C)}` });
+    row.findings.push({ kind: 'correctness-regression', text: `${scenario}: ${B.status === 'passed' ? 'passes' : B.status} on ${B.flinkVersion}, ${C.status} on ${C.flinkVersion}${why(C)}` });
   } else if (fails(B) && fails(C)) {
     row.findings.push({ kind: 'failing-on-both', text: `${scenario}: ${B.status} on ${B.flinkVersion} and ${C.status} on ${C.flinkVersion}` });
   } else if (fails(B) && passed(C)) {

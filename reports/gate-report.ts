@@ -43,14 +43,15 @@ export function gatePage(input: GateReportInput): string {
 <title>${title}</title>
 <style>${STYLE}</style></head>
 <body>
-<h1 class="${g.exitCode === 0 ? 'ok' : 'bad'}">${title}</h1>
+<h1 class="${g.exitCode === 0 ? 'ok' : g.verdict === 'inconclusive' ? 'unknown' : 'bad'}">${title}</h1>
 <p class="meta">gate ${input.gateId} · started ${formatInstant(input.startedAt)} · wall time ${formatDuration(input.finishedAt - input.startedAt)} ·
 run reports: ${link(`baseline ${g.baseline.version}`, input.runs.baseline)} · ${link(`candidate ${g.candidate.version}`, input.runs.candidate)} ·
 ${g.upgrade?.ran !== false || input.runs.upgrade ? link(`upgrade ${g.baseline.version} → ${g.candidate.version}`, input.runs.upgrade) : 'upgrade not run'}</p>
 <h2>Summary</h2>
 <ul>
 <li>${s.scenarios} scenario(s): <strong>${s.passedOnBoth}</strong> pass on both, <strong class="${s.correctnessRegressions ? 'bad' : ''}">${s.correctnessRegressions}</strong> correctness regression(s),
-<strong class="${s.recoveryRegressions ? 'bad' : ''}">${s.recoveryRegressions}</strong> recovery-time regression(s), ${s.failingOnBoth} failing on both, ${s.fixedOnCandidate} fixed on the candidate</li>
+<strong class="${s.recoveryRegressions ? 'bad' : ''}">${s.recoveryRegressions}</strong> recovery-time regression(s), ${s.failingOnBoth} failing on both, ${s.fixedOnCandidate} fixed on the candidate,
+<strong class="${s.inconclusive ? 'unknown' : ''}">${s.inconclusive}</strong> inconclusive (counted apart: not a pass)</li>
 <li>upgrade ${g.baseline.version} → ${g.candidate.version}: <strong class="${s.upgrade === 'failed' ? 'bad' : ''}">${s.upgrade}</strong>${g.upgrade && !g.upgrade.ran ? ` (${g.upgrade.reason})` : ''}</li>
 <li>recovery-time threshold: slower by more than ${g.thresholds.recoveryRegressionPct} % and by at least ${formatDuration(g.thresholds.recoveryMinDeltaMs)}</li>
 </ul>
@@ -102,7 +103,8 @@ function scenarioRow(r: ComparisonRow): Html {
 function verdictCell(f: ScenarioFigures | undefined): Html {
   if (!f) return html`<em>not run</em>`;
   const oracle = f.verdictOk === null ? 'no verdict' : f.verdictOk ? 'oracle ok' : `oracle FAILED (${f.failures})`;
-  return html`<span class="${f.status === 'passed' ? 'ok' : 'bad'}">${f.status}</span>, ${oracle}${f.duplicateRecords ? `, ${f.duplicateRecords} dup.` : ''}${f.error ? html`<br><small>${f.error}</small>` : ''}`;
+  const cls = f.status === 'passed' ? 'ok' : f.status === 'inconclusive' ? 'unknown' : 'bad';
+  return html`<span class="${cls}">${f.status}</span>, ${oracle}${f.duplicateRecords ? `, ${f.duplicateRecords} dup.` : ''}${f.reasons?.length ? html`<br><small><code>${f.reasons.join(', ')}</code></small>` : ''}${f.error ? html`<br><small>${f.error}</small>` : ''}`;
 }
 
 function recoveryCell(f: ScenarioFigures | undefined): string {
@@ -123,11 +125,12 @@ function bytes(n: number | null | undefined): string {
 const STYLE = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 1300px; padding: 0 1em; color: #1d1d1f; }
 h1.ok { color: #14632b; } h1.bad, h2.bad, .bad strong, strong.bad { color: #a4161a; }
+h1.unknown, strong.unknown { color: #9a6700; }
 table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1.5em; }
 th, td { border: 1px solid #d0d0d5; padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #f3f3f6; }
 tr.bad td { background: #fdecec; }
-span.ok { color: #14632b; } span.bad { color: #a4161a; font-weight: 600; }
+span.ok { color: #14632b; } span.bad { color: #a4161a; font-weight: 600; } span.unknown { color: #9a6700; font-weight: 600; }
 .meta { color: #555; }
 code { font-size: 12px; }
 li.bad { color: #a4161a; }
