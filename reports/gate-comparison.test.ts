@@ -9,7 +9,7 @@ const T0 = 1_800_000_000_000;
 interface Spec {
   name: string;
   version: string;
-  status?: 'passed' | 'failed' | 'error';
+  status?: 'passed' | 'failed' | 'error' | 'inconclusive';
   /** runningAfterMs per fault (null: never recovered). */
   recoveries?: (number | null)[];
   checkpoints?: number[];
@@ -37,7 +37,10 @@ function scenario(s: Spec): ScenarioJson {
     flinkVersion: s.version,
     status,
     durationMs: 60_000,
-    ...(status === 'error' ? {} : { verdict: verdict(status === 'passed') }),
+    ...(status === 'error' ? {} : { verdict: verdict(status === 'passed' || status === 'inconclusive') }),
+    ...(status === 'inconclusive'
+      ? { outcome: { outcome: 'inconclusive', reasons: [{ code: 'fault.kill-taskmanager.no-effect', effect: 'inconclusive', message: 'no exception names tm-1' }] } }
+      : {}),
     ...(s.error ? { error: s.error } : {}),
     extra: s.extra ?? {},
     history: {
@@ -106,6 +109,17 @@ describe('compareRuns', () => {
     expect(g.verdict).toBe('correctness regression');
     expect(g.rows[1]!.findings).toEqual([{ kind: 'correctness-regression', text: `savepoint-resume: passes on ${A}, failed on ${B}: AssertionError: verdict FAILED: 1 failure(s)` }]);
     expect(g.rows[1]!.candidate).toMatchObject({ verdictOk: false, failures: 1 });
+  });
+
+  test('inconclusive on the candidate is counted apart and never a pass (exit 4); a failure elsewhere still wins', () => {
+    const g = compareRuns({ baselineVersion: A, candidateVersion: B, ...both([{ name: 'playground' }, { name: 'failure-recovery' }], { 'failure-recovery': { status: 'inconclusive' } }), upgrade: 'skipped' });
+    expect(g.verdict).toBe('inconclusive');
+    expect(g.exitCode).toBe(GATE_EXIT.inconclusive);
+    expect(g.summary).toMatchObject({ passedOnBoth: 1, inconclusive: 1, correctnessRegressions: 0 });
+    expect(g.rows[1]!.findings[0]!.text).toContain('fault.kill-taskmanager.no-effect');
+    expect(formatGateSummary(g)).toContain('1 inconclusive');
+    const worse = compareRuns({ baselineVersion: A, candidateVersion: B, ...both([{ name: 'playground' }, { name: 'failure-recovery' }], { 'failure-recovery': { status: 'inconclusive' }, playground: { status: 'failed', error: 'x' } }), upgrade: 'skipped' });
+    expect(worse.verdict).toBe('correctness regression');
   });
 
   test('an error on the candidate (no verdict) where the baseline passed is a correctness regression too', () => {
