@@ -88,7 +88,7 @@ tr.failure td { background: #fdecea; } tr.tolerated td { background: #fff8e1; } 
 .status.passed { background: #27ae60; } .status.failed { background: #c0392b; } .status.error { background: #8e44ad; } .status.inconclusive { background: #b7791f; }
 tr.inconclusive td { background: #fff8e1; } tr.effect-fail td { background: #fdecea; } tr.effect-inconclusive td { background: #fff8e1; } tr.effect-info td { color: #555; }
 pre { background: #f7f7f7; padding: .6rem; overflow-x: auto; } pre.error { background: #fdecea; white-space: pre-wrap; }
-figure { margin: 1rem 0; overflow-x: auto; } .charts figure { display: block; }
+figure { margin: 1rem 0; overflow-x: auto; } figure svg { max-width: 100%; height: auto; } .charts figure { display: block; }
 details { margin: 1rem 0; } summary { cursor: pointer; font-weight: bold; }
 table.timeline td:first-child { white-space: nowrap; font-variant-numeric: tabular-nums; }
 tr.fault td { background: #fdecea; } tr.checkpoint td { color: #666; }

@@ -20,16 +20,19 @@ export function recoveryChart(scenarios: readonly ScenarioRecoveries[]): TopLeve
       ].flatMap(({ ms, ...rest }) => (ms === null ? [] : [{ ...rest, seconds: ms / 1000 }]));
     }),
   );
+  // Horizontal bars at a fixed width: one row per fault, so the chart grows
+  // downwards with the number of faults and always fits the page (vertical
+  // bars of 160 px each ran past the right edge of a 1400 px window).
   const encoding = {
-    x: { field: 'fault', type: 'nominal', title: null, axis: { labelAngle: 0, labelLimit: 220 } },
-    xOffset: { field: 'metric', type: 'nominal', scale: { domain: METRICS } },
-    y: { field: 'seconds', type: 'quantitative', title: 'seconds after the fault took effect' },
+    y: { field: 'fault', type: 'nominal', title: null, axis: { labelLimit: 320 } },
+    yOffset: { field: 'metric', type: 'nominal', scale: { domain: METRICS } },
+    x: { field: 'seconds', type: 'quantitative', title: 'seconds after the fault took effect' },
   };
   return {
     title: 'Recovery time per fault',
     data: { values: rows },
-    width: { step: 160 },
-    height: 200,
+    width: 560,
+    height: { step: 16 },
     encoding,
     layer: [
       {
@@ -37,7 +40,7 @@ export function recoveryChart(scenarios: readonly ScenarioRecoveries[]): TopLeve
         encoding: { color: { field: 'metric', type: 'nominal', title: null, scale: { domain: METRICS, range: ['#27ae60', '#4c78a8'] }, legend: { orient: 'bottom' } } },
       },
       {
-        mark: { type: 'text', dy: -6, fontSize: 10 },
+        mark: { type: 'text', align: 'left', dx: 3, fontSize: 10 },
         encoding: { text: { field: 'seconds', type: 'quantitative', format: '.1f' } },
       },
     ],
