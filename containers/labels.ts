@@ -13,3 +13,30 @@ export function harnessLabels(runId: string, scenario: string): Record<string, s
     [LABEL_STARTED]: new Date().toISOString(),
   };
 }
+
+/**
+ * Names the process that created a resource: `<hostname>:<pid>:<start>`,
+ * where <start> is the process's start time in clock ticks since boot
+ * (/proc/<pid>/stat, field 22). A dead owner means a crashed run; the start
+ * time tells a live process that reused the pid from the owner itself, so the
+ * janitor never rests on hostname:pid alone. Labels written before the start
+ * time was added (`<hostname>:<pid>`) still parse.
+ */
+export const LABEL_OWNER = 'dev.flink-harness.owner';
+
+export interface Owner {
+  host: string;
+  pid: number;
+  /** undefined: not known (an old label, or no /proc). */
+  start?: string;
+}
+
+export function formatOwner(o: Owner): string {
+  return [o.host, String(o.pid), ...(o.start ? [o.start] : [])].join(':');
+}
+
+export function parseOwner(label: string | undefined): Owner | undefined {
+  const m = /^([^:]+):(\d+)(?::(\d+))?$/.exec(label ?? '');
+  if (!m) return undefined;
+  return { host: m[1], pid: Number(m[2]), ...(m[3] ? { start: m[3] } : {}) };
+}

@@ -7,6 +7,7 @@ import { info } from '../config/progress.js';
 import { loadSettings } from '../config/settings.js';
 import { prepareImages } from '../containers/images/index.js';
 import { sweep } from '../containers/janitor.js';
+import { startWatchdog } from '../containers/watchdog.js';
 import { historyFromJson } from '../history/serialize.js';
 import type { ScenarioResult } from '../reports/run-report.js';
 import { writeRunReport } from '../reports/write-run-report.js';
@@ -21,6 +22,8 @@ export default async function setup(project: TestProject) {
   const runId = process.env.HARNESS_RUN_ID ?? newRunId();
   const runDir = path.join(settings.outDir, 'runs', runId);
   await mkdir(runDir, { recursive: true });
+  // Removes the run's containers within seconds if this process dies without its teardown (SIGKILL, OOM).
+  const watchdog = startWatchdog(runId, path.join(runDir, 'watchdog.log'));
   const startedAt = Date.now();
   try {
     const swept = await sweep({ crashed: true });
@@ -35,6 +38,7 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     await sweep({ runId });
+    watchdog.release();
     const scenarios = await readResults(runDir);
     if (scenarios.length === 0) return;
     const reportDir = path.join(settings.outDir, 'reports', runId);
