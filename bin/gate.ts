@@ -82,8 +82,9 @@ async function gate(): Promise<number> {
   const outDir = path.resolve(opts.out ?? path.join(settings.outDir, 'gate', gateId));
 
   // Fail fast, before any cluster starts: unknown releases, no Docker engine.
-  await resolveFlinkRelease(opts.baseline);
-  await resolveFlinkRelease(opts.candidate);
+  // Each with its own connector (KAFKA_CONNECTOR_VERSIONS), as its suites and its side of the upgrade will build it.
+  await resolveFlinkRelease(opts.baseline, settings.kafkaConnectors);
+  await resolveFlinkRelease(opts.candidate, settings.kafkaConnectors);
   const needsClusters = upgradeWanted || (suites.length > 0 && (opts.baselineReport === undefined || opts.candidateReport === undefined));
   if (needsClusters) await dockerEngine();
 

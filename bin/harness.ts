@@ -29,7 +29,9 @@ try {
   if (opts.nightly) process.env.HARNESS_TIER = 'nightly';
   // Fail fast, before vitest starts, on the two mistakes a newcomer makes first.
   await dockerEngine();
-  await resolveFlinkRelease(loadSettings().flinkVersion);
+  // The connector settings too: KAFKA_CONNECTOR_VERSIONS / KAFKA_CONNECTOR_VERSION make 2.3.0 (no connector of its line) usable.
+  const settings = loadSettings();
+  await resolveFlinkRelease(settings.flinkVersion, settings.kafkaConnectors);
   const code = await new Promise<number>((resolve) => {
     const child = spawn('npx', ['vitest', 'run', '--project', 'cluster', ...files], { cwd: REPO_ROOT, stdio: 'inherit', env: process.env });
     child.on('close', (c) => resolve(c ?? 1));

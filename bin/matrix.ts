@@ -48,7 +48,7 @@ async function matrix(): Promise<number> {
   if (versions.length === 0) throw new InvalidArgumentError('--versions lists no release');
   const seed = opts.seed !== undefined ? Number(opts.seed) : settings.seed;
   if (!Number.isFinite(seed)) throw new InvalidArgumentError(`--seed must be a number, got '${opts.seed}'`);
-  for (const v of versions) await resolveFlinkRelease(v);
+  for (const v of versions) await resolveFlinkRelease(v, settings.kafkaConnectors);
   await dockerEngine();
 
   const selected = selectScenarios(opts.scenarios, availableScenarios());

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HarnessError } from './harness-error.js';
 
 // One home for every setting: typed, with defaults, overridable from the
 // environment, printed at the top of every report so a run can be reproduced.
@@ -11,6 +12,11 @@ export interface Settings {
   flinkVersion: string;
   /** Kafka broker release, from Maven Central (org.apache.kafka:kafka_2.13). */
   kafkaVersion: string;
+  /**
+   * The org.apache.flink:flink-connector-kafka each Flink release's job is built
+   * against. Unset: the newest connector of the release's own line on Maven Central.
+   */
+  kafkaConnectors: KafkaConnectorSettings;
   /**
    * Base image for every image we build. 'auto' uses debian:bookworm-slim when
    * the engine has it or can pull it, else bootstraps one from Debian's
@@ -47,6 +53,19 @@ export interface Settings {
   scheduleReplay?: { suite: string; seed: number; path: string; replayPath?: string };
 }
 
+/** A connector a user names: a Maven version, or a local jar that stands in for one. */
+export type ConnectorChoice = { kind: 'maven'; version: string } | { kind: 'jar'; path: string };
+
+export interface KafkaConnectorSettings {
+  /**
+   * KAFKA_CONNECTOR_VERSIONS: per release ("2.3.0") or per line ("2.3", any of
+   * its releases); a release's own entry wins over its line's.
+   */
+  perRelease: Record<string, ConnectorChoice>;
+  /** KAFKA_CONNECTOR_VERSION: one connector for every release the map does not name. */
+  all?: string;
+}
+
 const env = process.env;
 
 export const DEFAULT_FLINK_VERSION = '2.2.1';
@@ -59,6 +78,51 @@ export function parseVersionList(text: string): string[] {
   return [...new Set(text.split(',').map((v) => v.trim()).filter(Boolean))];
 }
 
+const RELEASE_OR_LINE = /^\d+\.\d+(\.\d+)?$/;
+/** Maven versions as connectors are published ("5.0.0-2.2", "3.4.0-1.20", "5.1-SNAPSHOT"). */
+export const CONNECTOR_VERSION = /^\d+(\.\d+)*(-[0-9A-Za-z.]+)*$/;
+
+/**
+ * KAFKA_CONNECTOR_VERSIONS: "2.3.0=5.0.0-2.2, 1.20.3=3.4.0-1.20, 2.3=jar:/path/flink-connector-kafka.jar".
+ * Entries are comma-separated `<release or line>=<connector version | jar:path>`;
+ * a malformed entry or a release named twice is one error naming that entry.
+ */
+export function parseConnectorMap(text: string): Record<string, ConnectorChoice> {
+  const map: Record<string, ConnectorChoice> = {};
+  for (const raw of text.split(',')) {
+    const entry = raw.trim();
+    if (!entry) continue;
+    const eq = entry.indexOf('=');
+    const key = eq < 0 ? '' : entry.slice(0, eq).trim();
+    const value = eq < 0 ? '' : entry.slice(eq + 1).trim();
+    const bad = (why: string) =>
+      new HarnessError(
+        `KAFKA_CONNECTOR_VERSIONS: entry '${entry}' ${why}.`,
+        'Write entries as <Flink release>=<connector version> or <Flink release>=jar:<path>, comma-separated, e.g. KAFKA_CONNECTOR_VERSIONS=2.3.0=5.0.0-2.2,1.20.3=3.4.0-1.20.',
+      );
+    if (eq < 0) throw bad("has no '='");
+    if (!RELEASE_OR_LINE.test(key)) throw bad(`names '${key}', which is not a Flink release (2.3.0) or line (2.3)`);
+    if (key in map) throw bad(`names ${key} a second time`);
+    if (value.startsWith('jar:')) {
+      const file = value.slice(4).trim();
+      if (!file) throw bad('gives no path after jar:');
+      map[key] = { kind: 'jar', path: file };
+    } else if (CONNECTOR_VERSION.test(value)) {
+      map[key] = { kind: 'maven', version: value };
+    } else {
+      throw bad(`gives '${value}', which is neither a flink-connector-kafka version (5.0.0-2.2) nor jar:<path>`);
+    }
+  }
+  return map;
+}
+
+/** The inverse of parseConnectorMap (for reports and commands to rerun). */
+export function formatConnectorMap(map: Record<string, ConnectorChoice>): string {
+  return Object.entries(map)
+    .map(([k, c]) => `${k}=${c.kind === 'jar' ? `jar:${c.path}` : c.version}`)
+    .join(',');
+}
+
 export function loadSettings(): Settings {
   const tier = env.HARNESS_TIER === 'nightly' ? 'nightly' : 'smoke';
   const flinkVersion = env.FLINK_VERSION?.trim() || DEFAULT_FLINK_VERSION;
@@ -66,6 +130,10 @@ export function loadSettings(): Settings {
   return {
     flinkVersion,
     kafkaVersion: env.KAFKA_VERSION?.trim() || DEFAULT_KAFKA_VERSION,
+    kafkaConnectors: {
+      perRelease: parseConnectorMap(env.KAFKA_CONNECTOR_VERSIONS ?? ''),
+      all: env.KAFKA_CONNECTOR_VERSION?.trim() || undefined,
+    },
     baseImage: env.HARNESS_BASE_IMAGE?.trim() || 'auto',
     outDir: path.resolve(env.HARNESS_OUT_DIR?.trim() || path.join(REPO_ROOT, 'out')),
     tier,

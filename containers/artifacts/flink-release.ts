@@ -1,4 +1,10 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { HarnessError } from '../../config/harness-error.js';
+import type { KafkaConnectorSettings } from '../../config/settings.js';
+import { type ConnectorJar, inspectConnectorJar } from './connector-jar.js';
+import { checkConnectorMapReleases, type ConnectorSource, dependencyTemplate, selectKafkaConnector } from './kafka-connector.js';
 import { mavenVersions } from './maven-central.js';
 import { pypiReleases } from './pypi.js';
 import { compareVersions, isStableRelease, minorLine } from './versions.js';
@@ -9,15 +15,56 @@ export interface FlinkRelease {
   /** "2.2", "1.20" */
   line: string;
   major: number;
-  /** org.apache.flink:flink-connector-kafka version built for this line. */
+  /**
+   * org.apache.flink:flink-connector-kafka version the job is built against. For
+   * a local jar: the version it is installed under in the local Maven repository
+   * (`<its version>-local-<sha256 prefix>`, so it never shadows a published one).
+   */
   kafkaConnector: string;
+  /** Where kafkaConnector came from. */
+  kafkaConnectorSource: ConnectorSource;
+  /** Set when a local jar stands in for the connector. */
+  kafkaConnectorJar?: ConnectorJar & {
+    /** The published connector whose POM gives the jar its dependencies. */
+    dependenciesOf: string;
+  };
 }
 
 /** Oldest line we support: the 1.20 LTS. Older lines lack the APIs the job uses. */
 const OLDEST_LINE = '1.20';
 
-export async function resolveFlinkRelease(version: string, connectorOverride?: string): Promise<FlinkRelease> {
+const NO_CONNECTOR_SETTINGS: KafkaConnectorSettings = { perRelease: {} };
+
+export async function resolveFlinkRelease(version: string, connectors: KafkaConnectorSettings = NO_CONNECTOR_SETTINGS): Promise<FlinkRelease> {
   const releases = (await pypiReleases('apache-flink')).filter(isStableRelease).sort(compareVersions);
+  checkRelease(version, releases);
+  checkConnectorMapReleases(connectors.perRelease, releases);
+  const line = minorLine(version);
+  const central = await mavenVersions('org.apache.flink', 'flink-connector-kafka');
+  const selected = selectKafkaConnector(version, connectors, { central, inLocalRepository, oldestLine: OLDEST_LINE });
+  const base = { version, line, major: Number(line.split('.')[0]), kafkaConnectorSource: selected.source };
+  if (selected.kind === 'maven') return { ...base, kafkaConnector: selected.version };
+
+  const jar = await inspectConnectorJar(selected.path);
+  const dependenciesOf = dependencyTemplate(jar.version, version, central);
+  if (!dependenciesOf) {
+    throw new HarnessError(
+      `KAFKA_CONNECTOR_VERSIONS: the jar ${jar.path} (version ${jar.version ?? 'unknown'}) needs a published connector's POM for its dependencies, and Maven Central has none of line ${line} or the line below.`,
+      'Install the connector with `mvn install` in its source tree and name its version instead (KAFKA_CONNECTOR_VERSIONS=<release>=<version>).',
+    );
+  }
+  return { ...base, kafkaConnector: `${jar.version ?? dependenciesOf}-local-${jar.sha256.slice(0, 12)}`, kafkaConnectorJar: { ...jar, dependenciesOf } };
+}
+
+/** "5.0.0-2.2 (Maven Central)", "5.0.0-2.2-local-1a2b… = jar /x.jar sha256 … (KAFKA_CONNECTOR_VERSIONS)": for reports. */
+export function describeKafkaConnector(release: FlinkRelease): string {
+  const jar = release.kafkaConnectorJar;
+  return jar
+    ? `jar ${jar.path} (sha256 ${jar.sha256}, version ${jar.version ?? 'unknown'}, dependencies of ${jar.dependenciesOf}; ${release.kafkaConnectorSource})`
+    : `${release.kafkaConnector} (${release.kafkaConnectorSource})`;
+}
+
+function checkRelease(version: string, releases: string[]): void {
   const suggestion = () => {
     const lines = new Map<string, string>();
     for (const r of releases) if (compareVersions(minorLine(r), OLDEST_LINE) >= 0) lines.set(minorLine(r), r);
@@ -29,23 +76,16 @@ export async function resolveFlinkRelease(version: string, connectorOverride?: s
       `Set FLINK_VERSION to a release, e.g. one of: ${suggestion()}.`,
     );
   }
-  const line = minorLine(version);
-  if (compareVersions(line, OLDEST_LINE) < 0) {
+  if (compareVersions(minorLine(version), OLDEST_LINE) < 0) {
     throw new HarnessError(
       `FLINK_VERSION '${version}' is older than the ${OLDEST_LINE} LTS line this harness supports.`,
       `Use ${OLDEST_LINE}.x or newer, e.g. one of: ${suggestion()}.`,
     );
   }
-  const connectors = (await mavenVersions('org.apache.flink', 'flink-connector-kafka')).sort(compareVersions);
-  const kafkaConnector = connectorOverride ?? connectors.filter((c) => c.endsWith(`-${line}`)).pop();
-  if (!kafkaConnector) {
-    const withConnector = [...new Set(connectors.map((c) => c.split('-').pop()!))]
-      .filter((l) => /^\d+\.\d+$/.test(l) && compareVersions(l, OLDEST_LINE) >= 0)
-      .sort(compareVersions);
-    throw new HarnessError(
-      `Flink ${version} has no matching flink-connector-kafka on Maven Central (connectors exist for lines ${withConnector.join(', ')}).`,
-      `Pick a FLINK_VERSION of a line with a connector, or set KAFKA_CONNECTOR_VERSION (e.g. ${connectors.at(-1)}) to try a connector built for another line.`,
-    );
-  }
-  return { version, line, major: Number(line.split('.')[0]), kafkaConnector };
+}
+
+/** A connector built and installed here (`mvn install`), in Maven's default local repository. */
+function inLocalRepository(version: string): boolean {
+  const dir = path.join(os.homedir(), '.m2', 'repository', 'org', 'apache', 'flink', 'flink-connector-kafka', version);
+  return existsSync(path.join(dir, `flink-connector-kafka-${version}.jar`));
 }

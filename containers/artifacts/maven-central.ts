@@ -15,3 +15,8 @@ export async function mavenVersions(group: string, artifact: string): Promise<st
     throw e;
   }
 }
+
+/** The POM of one published version (for a local jar that stands in for it). */
+export async function mavenPom(group: string, artifact: string, version: string): Promise<string> {
+  return fetchText(`${CENTRAL}/${group.replaceAll('.', '/')}/${artifact}/${version}/${artifact}-${version}.pom`, `the POM of ${group}:${artifact}:${version}`);
+}

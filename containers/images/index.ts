@@ -16,7 +16,8 @@ export interface ClusterImages {
 }
 
 export async function prepareImages(settings: Settings, flinkVersion = settings.flinkVersion): Promise<ClusterImages> {
-  const release = await resolveFlinkRelease(flinkVersion, process.env.KAFKA_CONNECTOR_VERSION?.trim() || undefined);
+  // Per release: each side of an upgrade builds its job against its own connector.
+  const release = await resolveFlinkRelease(flinkVersion, settings.kafkaConnectors);
   const cache = cacheDir(settings);
   const baseImage = await ensureBaseImage(settings.baseImage);
   const kafkaImage = await ensureKafkaImage(cache, settings.kafkaVersion, baseImage);
