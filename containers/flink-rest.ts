@@ -51,6 +51,22 @@ export interface CheckpointStats {
   };
 }
 
+/** One failure in `GET /jobs/<id>/exceptions` (exceptionHistory.entries[] and their concurrentExceptions[]). */
+export interface ExceptionHistoryEntry {
+  exceptionName: string;
+  stacktrace: string;
+  timestamp: number;
+  taskName?: string | null;
+  /** 1.20 only (deprecated): "host:port" of the TaskManager. */
+  location?: string | null;
+  /** "host:port" of the TaskManager (1.20 and 2.x). */
+  endpoint?: string | null;
+  /** The TaskManager's resource id (`taskmanager.resource-id`). */
+  taskManagerId?: string | null;
+  failureLabels?: Record<string, string>;
+  concurrentExceptions?: ExceptionHistoryEntry[];
+}
+
 export interface TaskManagerInfo { id: string; slotsNumber: number; freeSlots: number; path: string }
 
 export interface AsyncOperation {
@@ -110,6 +126,15 @@ export class FlinkRest {
   }
   exceptions(id: string) {
     return this.call<{ 'root-exception'?: string; exceptionHistory?: { entries: { exceptionName: string; stacktrace: string; timestamp: number }[] } }>('GET', `/jobs/${id}/exceptions`);
+  }
+  /**
+   * The job's exception history with the fields that say where a failure
+   * happened. 1.20 names the TaskManager by `location` (deprecated there) and
+   * `endpoint` + `taskManagerId`; 2.x dropped `location`. Each failover is one
+   * entry; failures of the same failover are its `concurrentExceptions`.
+   */
+  exceptionHistory(id: string, maxExceptions = 50) {
+    return this.call<{ exceptionHistory?: { entries: ExceptionHistoryEntry[]; truncated?: boolean } }>('GET', `/jobs/${id}/exceptions?maxExceptions=${maxExceptions}`);
   }
   /** The result of a job that ended (FAILED: with Flink's failure cause); IN_PROGRESS while it runs. */
   executionResult(id: string) {

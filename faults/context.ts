@@ -15,8 +15,11 @@ export async function recorded<T>(
   target: string,
   act: () => Promise<T>,
   describe?: (value: T) => string,
+  /** Where the target node was when the fault began (faults only; see HistoryEvent 'fault'). */
+  addresses?: readonly string[],
 ): Promise<T> {
-  tb.history[kind](name, target, 'invoke');
+  if (kind === 'fault') tb.history.fault(name, target, 'invoke', undefined, addresses);
+  else tb.history.operation(name, target, 'invoke');
   try {
     const value = await act();
     tb.history[kind](name, target, 'ok', describe?.(value));

@@ -24,8 +24,16 @@ export class HistoryRecorder {
     return this.recorded;
   }
 
-  fault(name: string, target: string, phase: Phase, detail?: string): HistoryEvent {
-    return this.append({ t: this.clock(), kind: 'fault', name, target, phase, ...(detail === undefined ? {} : { detail }) });
+  fault(name: string, target: string, phase: Phase, detail?: string, addresses?: readonly string[]): HistoryEvent {
+    return this.append({
+      t: this.clock(),
+      kind: 'fault',
+      name,
+      target,
+      phase,
+      ...(detail === undefined ? {} : { detail }),
+      ...(addresses === undefined ? {} : { addresses: [...addresses] }),
+    });
   }
 
   operation(name: string, target: string, phase: Phase, detail?: string): HistoryEvent {

@@ -66,7 +66,20 @@ export interface OraclePolicy {
 /** Something that happened during a scenario, on the harness's wall clock. */
 export type HistoryEvent =
   | { t: number; kind: 'generator'; total: number; maxTimestampMs: number }
-  | { t: number; kind: 'fault'; name: string; target: string; phase: 'invoke' | 'ok' | 'fail'; detail?: string }
+  | {
+      t: number;
+      kind: 'fault';
+      name: string;
+      target: string;
+      phase: 'invoke' | 'ok' | 'fail';
+      detail?: string;
+      /**
+       * The target node's network addresses when the fault was invoked: Flink
+       * names a TaskManager "<address>:<port>[-<suffix>]" in its exception
+       * history, and a killed container may come back on another address.
+       */
+      addresses?: string[];
+    }
   | { t: number; kind: 'operation'; name: string; target: string; phase: 'invoke' | 'ok' | 'fail'; detail?: string }
   | { t: number; kind: 'job-state'; jobId: string; state: string; tasks: Record<string, number> }
   | { t: number; kind: 'checkpoint'; jobId: string; id: number; type: 'checkpoint' | 'savepoint'; path?: string; sizeBytes?: number }

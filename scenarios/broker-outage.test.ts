@@ -3,7 +3,7 @@ import { expectVerdictOk } from '../assertions/expect-verdict.js';
 import { PLAYGROUND_JOB } from '../containers/job-spec.js';
 import type { OutputTap } from '../containers/output-tap.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
-import { kafkaOutage } from '../faults/taskmanager-faults.js';
+import { kafkaOutage } from '../faults/broker.js';
 import { writePhaseOne } from './harness/input-phases.js';
 import { runScenario } from './harness/scenario.js';
 

@@ -6,7 +6,7 @@ import type { JobSpec } from '../containers/job-spec.js';
 import { waitFor } from '../containers/wait.js';
 import { stopWithSavepoint, submitJob, waitForJobRunning } from '../faults/job-operations.js';
 import { resumeFromSavepoint } from '../faults/restore-outcome.js';
-import { killTaskManager, startTaskManager } from '../faults/taskmanager-faults.js';
+import { killTaskManager, startTaskManager } from '../faults/taskmanager.js';
 import type { OraclePolicy } from '../history/types.js';
 import { WINDOW_MS } from '../history/types.js';
 import { jobSwitches, windowStartsRead } from './harness/job-lifecycle.js';

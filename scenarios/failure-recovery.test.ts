@@ -5,7 +5,7 @@ import { taskCounts, type JobDetails } from '../containers/flink-rest.js';
 import { PLAYGROUND_JOB } from '../containers/job-spec.js';
 import { WaitTimeout, waitFor } from '../containers/wait.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
-import { killTaskManager, startTaskManager } from '../faults/taskmanager-faults.js';
+import { killTaskManager, startTaskManager } from '../faults/taskmanager.js';
 import { WINDOW_MS } from '../history/types.js';
 import { FRESH_REST_PROPERTIES, killTaskManagerAfterUncheckpointedOutput, windowOf } from './harness/fault-timing.js';
 import { newestWindowStart, waitForCheckpointsAndOutput, waitForOutputBeyond } from './harness/output-progress.js';

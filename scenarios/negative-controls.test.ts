@@ -4,7 +4,7 @@ import { FlinkRestError, type JobDetails } from '../containers/flink-rest.js';
 import { PLAYGROUND_JOB, type JobSpec } from '../containers/job-spec.js';
 import { sleep, waitFor } from '../containers/wait.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
-import { killTaskManager, startTaskManager } from '../faults/taskmanager-faults.js';
+import { killTaskManager, startTaskManager } from '../faults/taskmanager.js';
 import { WINDOW_MS } from '../history/types.js';
 import {
   committedOffsets,

@@ -3,7 +3,7 @@ import { expectVerdictOk } from '../assertions/expect-verdict.js';
 import { allTasksRunning, taskCounts, type JobDetails } from '../containers/flink-rest.js';
 import { PLAYGROUND_JOB } from '../containers/job-spec.js';
 import { stopWithSavepoint, submitJob, waitForJobRunning, type Via } from '../faults/job-operations.js';
-import { scaleTaskManagers } from '../faults/taskmanager-faults.js';
+import { scaleTaskManagers } from '../faults/taskmanager.js';
 import { WINDOW_MS } from '../history/types.js';
 import { restoredFrom, vertexParallelism, waitForJobState, windowStartsRead } from './harness/job-lifecycle.js';
 import { runScenario, type Scenario } from './harness/scenario.js';

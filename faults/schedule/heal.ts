@@ -1,7 +1,7 @@
 // After the schedule: make the cluster whole again so every window can be
 // counted: killed TaskManagers started, enough slots for the job's
 // parallelism, the job running (the broker is up: each restart step waited for it).
-import { scaleTaskManagers, startTaskManager } from '../taskmanager-faults.js';
+import { scaleTaskManagers, startTaskManager } from '../taskmanager.js';
 import { expectBrokerUp, expectClusterMatchesModel } from './checks.js';
 import { applyHeal, describeModel, healPlan, type ScheduleModel } from './model.js';
 import type { ScheduleReal } from './real.js';

@@ -1,7 +1,7 @@
 import type { Cluster } from '../../containers/cluster.js';
 import type { CheckpointStats } from '../../containers/flink-rest.js';
 import { waitFor } from '../../containers/wait.js';
-import { killTaskManager } from '../../faults/taskmanager-faults.js';
+import { killTaskManager } from '../../faults/taskmanager.js';
 import { PAGES, WINDOW_MS } from '../../history/types.js';
 import { clickAt } from '../../workload/click-event.js';
 import { newestWindowStart } from './output-progress.js';

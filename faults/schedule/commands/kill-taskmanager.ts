@@ -1,4 +1,4 @@
-import { killTaskManager } from '../../taskmanager-faults.js';
+import { killTaskManager } from '../../taskmanager.js';
 import { expectClusterMatchesModel, expectFailover, hostsTasks, restartsNow } from '../checks.js';
 import { jobExpectation, predictsFailover, resolveTaskManager, transition, type Action, type ScheduleModel } from '../model.js';
 import { beginStep, endStep, type ScheduleReal } from '../real.js';

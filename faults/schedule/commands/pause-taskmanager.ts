@@ -1,5 +1,5 @@
 import { sleep } from '../../../containers/wait.js';
-import { pauseTaskManager, unpauseTaskManager } from '../../taskmanager-faults.js';
+import { pauseTaskManager, unpauseTaskManager } from '../../taskmanager.js';
 import { expectClusterMatchesModel, expectFailover, hostsTasks, restartsNow } from '../checks.js';
 import { jobExpectation, predictsFailover, resolveTaskManager, transition, type Action, type ScheduleModel } from '../model.js';
 import { beginStep, endStep, type ScheduleReal } from '../real.js';

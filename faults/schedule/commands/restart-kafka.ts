@@ -1,4 +1,4 @@
-import { restartKafka } from '../../taskmanager-faults.js';
+import { restartKafka } from '../../broker.js';
 import { expectBrokerUp, expectClusterMatchesModel, restartsNow } from '../checks.js';
 import { transition, type Action, type ScheduleModel } from '../model.js';
 import { beginStep, endStep, type ScheduleReal } from '../real.js';

@@ -1,4 +1,4 @@
-import { scaleTaskManagers } from '../../taskmanager-faults.js';
+import { scaleTaskManagers } from '../../taskmanager.js';
 import { expectClusterMatchesModel, expectFailover, hostsTasks, restartsNow } from '../checks.js';
 import { jobExpectation, predictsFailover, transition, type Action, type ScheduleModel } from '../model.js';
 import { beginStep, endStep, type ScheduleReal } from '../real.js';

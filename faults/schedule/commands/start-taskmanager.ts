@@ -1,4 +1,4 @@
-import { startTaskManager } from '../../taskmanager-faults.js';
+import { startTaskManager } from '../../taskmanager.js';
 import { expectClusterMatchesModel } from '../checks.js';
 import { resolveTaskManager, transition, type Action, type ScheduleModel } from '../model.js';
 import { beginStep, endStep, type ScheduleReal } from '../real.js';

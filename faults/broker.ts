@@ -1,0 +1,82 @@
+import type { Cluster } from '../containers/cluster.js';
+import { recorded, type Testbed } from './context.js';
+import { kafkaClientErrors } from './kafka-client-log.js';
+
+// Broker faults: the Kafka broker restarted, or stopped for a while and
+// started again, its data kept. Each records what the job saw of it, for the
+// evidence rule (assertions/fault-evidence.ts): the Kafka client errors in the
+// Flink nodes' logs since the fault began, and the job's consumer lag on the
+// input topic before the fault and in the seconds after it.
+
+/** The job's consumer group (ClickEventCount's --group-id default) and its input topic. */
+export const JOB_GROUP_ID = 'click-event-count';
+export const INPUT_TOPIC = 'input';
+
+/** Metric name of the consumer-lag samples ('metric' events, vertex = the topic). */
+export const CONSUMER_LAG = 'consumer-lag';
+
+/** Broker faults, by the names they carry in the history. */
+export const BROKER_FAULTS: readonly string[] = ['restart-kafka', 'kafka-outage'];
+
+export const restartKafka = (tb: Testbed) =>
+  withBrokerEvidence(tb, () => recorded(tb, 'fault', 'restart-kafka', tb.cluster.kafka.node.name, () => tb.cluster.kafka.restart()));
+
+export const kafkaOutage = (tb: Testbed, downMs: number, whileDown?: () => void) =>
+  withBrokerEvidence(tb, () =>
+    recorded(tb, 'fault', 'kafka-outage', `${tb.cluster.kafka.node.name} down ${downMs / 1000} s`, () => tb.cluster.kafka.outage(downMs, whileDown)),
+  );
+
+async function withBrokerEvidence<T>(tb: Testbed, fault: () => Promise<T>): Promise<T> {
+  await sampleLag(tb);
+  const began = Date.now();
+  try {
+    return await fault();
+  } finally {
+    // The lag after the fault is sampled by the JobWatcher, which runs until the run ends.
+    await recordKafkaClientErrors(tb, began);
+  }
+}
+
+/**
+ * Kafka client errors in the Flink nodes' logs at or after `sinceMs`, as
+ * 'log-evidence' events stamped with the line's own time. Never throws: a node
+ * whose log cannot be read gives no evidence, and the rule says so.
+ */
+export async function recordKafkaClientErrors(tb: Testbed, sinceMs: number): Promise<void> {
+  for (const node of [tb.cluster.jobManager, ...tb.cluster.taskManagers]) {
+    const log = await node.logs().catch(() => '');
+    for (const l of kafkaClientErrors(log, sinceMs)) {
+      try {
+        tb.history.logEvidence(node.name, `kafka-client ${l.what}`, l.line, l.at);
+      } catch {
+        return; // the history was judged already
+      }
+    }
+  }
+}
+
+/** The job's consumer lag on the input topic now: end offsets minus the group's committed offsets (committed on each checkpoint). */
+export async function consumerLag(cluster: Cluster): Promise<number> {
+  const admin = await cluster.kafka.admin();
+  const [ends, committed] = await Promise.all([
+    cluster.kafka.endOffsets(INPUT_TOPIC),
+    admin.fetchOffsets({ groupId: JOB_GROUP_ID, topics: [INPUT_TOPIC] }),
+  ]);
+  const at = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+  let lag = 0n;
+  for (const [partition, end] of ends) {
+    const c = at.get(partition) ?? -1n;
+    lag += end - (c < 0n ? 0n : c);
+  }
+  return Number(lag);
+}
+
+/** One lag sample into the history; bounded (5 s), never throws. */
+export async function sampleLag(tb: Testbed): Promise<void> {
+  try {
+    const lag = await Promise.race([consumerLag(tb.cluster), new Promise<never>((_, no) => setTimeout(() => no(new Error('timeout')), 5_000).unref())]);
+    tb.history.metric('', INPUT_TOPIC, CONSUMER_LAG, lag);
+  } catch {
+    // the broker not answering (yet) gives no sample; the rule says when samples are missing
+  }
+}

@@ -1,0 +1,44 @@
+// Which lines of a Flink node's log show its Kafka clients losing the broker.
+// Pure: Flink's console log as text in, the matching lines with their own
+// time out. Patterns are kafka-clients' own messages (NetworkClient,
+// AbstractCoordinator, Sender), the same in the 3.x clients of Flink 1.20's
+// connector and the 4.x clients of Flink 2.2's.
+
+export interface KafkaClientLine {
+  /** The line's log4j timestamp, epoch ms (the containers log in UTC). */
+  at: number;
+  /** What the line shows, e.g. 'broker-unreachable'. */
+  what: string;
+  line: string;
+}
+
+const PATTERNS: readonly { what: string; pattern: RegExp }[] = [
+  { what: 'broker-unreachable', pattern: /Connection to node -?\d+ .*could not be established/ },
+  { what: 'broker-disconnected', pattern: /(?:Node|Bootstrap broker) \S+ (?:\(id: -?\d+ rack: \S+\) )?disconnected/ },
+  { what: 'request-cancelled', pattern: /Cancelled in-flight \w+ request .* being disconnected/ },
+  { what: 'coordinator-lost', pattern: /(?:Group|Transaction) coordinator .* is unavailable or invalid/ },
+  { what: 'request-timeout', pattern: /Disconnecting from node -?\d+ due to (?:request|socket connection setup) timeout/ },
+  { what: 'network-error', pattern: /NETWORK_EXCEPTION|NetworkException|DisconnectException/ },
+];
+
+/** `2026-12-01 20:33:04,826 WARN  org.apache.kafka.clients.NetworkClient [] - ...` */
+const LOG_LINE = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d),(\d{3}) +(\w+) +(\S+)/;
+
+/** Kafka client lines of `log` at or after `sinceMs` (each pattern at most `perKind` times: evidence, not a copy of the log). */
+export function kafkaClientErrors(log: string, sinceMs: number, perKind = 3): KafkaClientLine[] {
+  const found: KafkaClientLine[] = [];
+  const seen = new Map<string, number>();
+  for (const line of log.split('\n')) {
+    const m = LOG_LINE.exec(line);
+    if (!m || !m[5]!.startsWith('org.apache.kafka.')) continue;
+    const at = Date.parse(`${m[1]}T${m[2]}.${m[3]}Z`);
+    if (!(at >= sinceMs)) continue;
+    const hit = PATTERNS.find((p) => p.pattern.test(line));
+    if (!hit) continue;
+    const n = seen.get(hit.what) ?? 0;
+    if (n >= perKind) continue;
+    seen.set(hit.what, n + 1);
+    found.push({ at, what: hit.what, line: line.trim().slice(0, 500) });
+  }
+  return found;
+}
