@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { REPO_ROOT } from '../../config/settings.js';
 import { step } from '../../config/progress.js';
 import type { FlinkRelease } from '../artifacts/flink-release.js';
+import { installConnectorJar } from './connector-install.js';
 import { mvn } from './maven.js';
 
 const JOB_DIR = path.join(REPO_ROOT, 'job');
@@ -36,6 +37,7 @@ export async function ensureJobJar(cache: string, release: FlinkRelease, options
   if (existsSync(jar)) return jar;
   const what = mutant ? `mutant '${mutant}' of the Click Event Count job` : 'the Click Event Count job';
   const s = step(`Building ${what} for Flink ${release.version} (connector ${release.kafkaConnector}) with Maven`);
+  await installConnectorJar(release, cache, s);
   await mvn(
     [
       '-q',
