@@ -33,8 +33,13 @@ export async function inspectConnectorJar(file: string): Promise<ConnectorJar> {
     if (e instanceof HarnessError) throw e;
     throw new HarnessError(`KAFKA_CONNECTOR_VERSIONS: ${abs} is not a jar (jar tf: ${e.message.split('\n')[0]}).`, fix);
   });
-  if (!entries.split('\n').includes(MARKER)) {
+  const names = entries.split('\n').map((l) => l.trim());
+  if (!names.includes(MARKER)) {
     throw new HarnessError(`KAFKA_CONNECTOR_VERSIONS: ${abs} is not a flink-connector-kafka jar (it has no ${MARKER}).`, fix);
+  }
+  // Its dependencies come from a POM (see connector-install.ts): a jar that bundles them would put a second kafka-clients into the job.
+  if (names.some((n) => n.startsWith('org/apache/kafka/clients/'))) {
+    throw new HarnessError(`KAFKA_CONNECTOR_VERSIONS: ${abs} bundles kafka-clients (a fat or job jar), not the plain flink-connector-kafka jar.`, fix);
   }
   return { path: abs, sha256, version: implementationVersion(await manifestOf(abs)) };
 }

@@ -66,6 +66,8 @@ describe('a connector per Flink release', () => {
     expect(e.fix).toContain('5.0.0-2.2');
     expect(selectKafkaConnector('2.3.0', settings, { ...registries, inLocalRepository: (v) => v === '5.0.1-2.2' })).toMatchObject({ version: '5.0.1-2.2' });
     expect(() => selectKafkaConnector('2.2.1', { perRelease: {}, all: '9.9.9-2.2' }, registries)).toThrow(/KAFKA_CONNECTOR_VERSION: flink-connector-kafka 9\.9\.9-2\.2/);
+    // A connector of a line Central does not have yet: the example is the one to try instead.
+    expect(thrown(() => selectKafkaConnector('2.3.0', { perRelease: { '2.3.0': { kind: 'maven', version: '5.0.0-2.3' } } }, registries)).fix).toContain('(e.g. 5.0.0-2.2)');
   });
 
   test('a map entry for a release PyPI does not have is one error naming it', () => {

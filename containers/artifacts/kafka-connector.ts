@@ -71,9 +71,10 @@ export function selectKafkaConnector(release: string, settings: KafkaConnectorSe
           : undefined;
   if (named?.kind === 'maven' && !registries.central.includes(named.version) && !registries.inLocalRepository?.(named.version)) {
     const ofLine = registries.central.filter((c) => connectorLine(c) === (connectorLine(named.version) ?? line)).sort(compareVersions);
+    const examples = ofLine.length ? ofLine.slice(-3) : [newestForLine(registries.central, line) ?? nearestOlderConnector(registries.central, line)].filter((c) => c !== undefined);
     throw new HarnessError(
       `${named.source}: flink-connector-kafka ${named.version} (for Flink ${release}) is neither on Maven Central nor in the local Maven repository.`,
-      `Name a published one${ofLine.length ? ` (e.g. ${ofLine.slice(-3).join(', ')})` : ''}, or a local jar: KAFKA_CONNECTOR_VERSIONS=${release}=jar:/path/to/flink-connector-kafka.jar.`,
+      `Name a published one${examples.length ? ` (e.g. ${examples.join(', ')})` : ''}, or a local jar: KAFKA_CONNECTOR_VERSIONS=${release}=jar:/path/to/flink-connector-kafka.jar.`,
     );
   }
   if (named) return named;
