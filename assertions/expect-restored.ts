@@ -2,9 +2,9 @@
 // reason ("incompatible savepoint (serializer): <Flink's message>"), not with
 // a timeout or a bare "expected false to be true".
 import { expect } from 'vitest';
-import type { RestoreOutcome } from '../faults/restore-outcome.js';
-import { sameSavepoint } from '../faults/restore-outcome.js';
-import { describeClassification } from './restore-compatibility.js';
+import type { RestoreOutcome } from '../history/restore-outcome.js';
+import { sameSavepoint } from '../history/restore-outcome.js';
+import { describeClassification } from '../history/restore-failure.js';
 
 export function describeRestoreOutcome(o: RestoreOutcome): string {
   return o.kind === 'restored' ? `restored from ${o.restoredPath}` : `${describeClassification(o)} (from the ${o.source})`;

@@ -1,42 +1,14 @@
-import {
-  classifyRestoreFailure,
-  describeClassification,
-  type IncompatibleSavepoint,
-  type JobFailure,
-} from '../assertions/restore-compatibility.js';
 import path from 'node:path';
 import type { CliResult } from '../containers/flink-cli.js';
 import { allTasksRunning, FlinkRestError, taskCounts, type FlinkRest } from '../containers/flink-rest.js';
 import { programArgs, type JobSpec } from '../containers/job-spec.js';
 import { waitFor, WaitTimeout } from '../containers/wait.js';
+import { classifyRestoreFailure, describeClassification } from '../history/restore-failure.js';
+import type { FailureSource, RestoreOutcome } from '../history/restore-outcome.js';
 import { recorded, type Testbed } from './context.js';
 import { submitJob, type Via } from './job-operations.js';
 
-/** Where the failure text came from. */
-export type FailureSource = 'cli' | 'exception history' | 'execution result';
-
-/** What resuming a job from a savepoint came to: restored, or Flink's own reason why not. */
-export type RestoreOutcome =
-  | {
-      kind: 'restored';
-      jobId: string;
-      savepoint: string;
-      /** The checkpoint Flink says it restored (REST /jobs/<id>/checkpoints latest.restored). */
-      restoredPath: string;
-      restoredIsSavepoint: boolean;
-      /** From the submission to all tasks RUNNING (report figure; never asserted). */
-      msToRunning: number;
-    }
-  | (IncompatibleSavepoint & FailureContext)
-  | (JobFailure & FailureContext);
-
-interface FailureContext {
-  jobId?: string;
-  savepoint: string;
-  source: FailureSource;
-  /** The job kept restarting and was cancelled after the outcome was known. */
-  cancelled?: boolean;
-}
+export { sameSavepoint, type FailureSource, type RestoreOutcome } from '../history/restore-outcome.js';
 
 export interface ResumeOptions {
   via?: Via;
@@ -163,12 +135,6 @@ async function submitWithCli(tb: Testbed, spec: JobSpec, savepoint: string, para
 }
 
 const lastLine = (text: string) => text.trim().split('\n').filter((l) => !/^\s*at\s/.test(l) && !/^\s*\.\.\./.test(l)).at(-1) ?? '';
-
-/** The same path written two ways: file:/x, file:///x, /x. */
-export function sameSavepoint(a: string, b: string): boolean {
-  const norm = (p: string) => p.replace(/^file:(\/\/)?/, '').replace(/\/+$/, '').replace(/\/{2,}/g, '/');
-  return norm(a) === norm(b);
-}
 
 const isTerminal = (state: string) => state === 'FAILED' || state === 'CANCELED' || state === 'FINISHED';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { classifyRestoreFailure, describeClassification, exceptionLines, isRestoreFailure } from './restore-compatibility.js';
+import { classifyRestoreFailure, describeClassification, exceptionLines, isRestoreFailure } from './restore-failure.js';
 
 const fixture = (name: string) =>
   readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'restore-failures', name), 'utf8');

@@ -3,6 +3,9 @@
 // pure function from Flink's own error text (a stack trace from the REST API's
 // exception history or execution result, or the CLI's output) to a finding
 // that quotes Flink's message: never a crash, never a generic timeout.
+// It lives in history/ because both rooms above need it: faults/ classifies
+// while it waits for a resume (a restore failure ends the wait), and
+// assertions/ reports the finding; neither may import the other.
 
 /** Why Flink could not restore the savepoint. */
 export type RestoreFailureReason =
