@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
 import path from 'node:path';
 import pRetry from 'p-retry';
+import { StopWaiting, waitFor } from './wait.js';
 
 // A typed client for the part of Flink's REST API the playground uses.
 // Shapes follow the REST API docs; only fields we read are typed.
@@ -80,22 +82,116 @@ export class FlinkRestError extends Error {
   }
 }
 
-export class FlinkRest {
-  constructor(readonly baseUrl: string) {}
+/** No answer came (connection error, reset, timeout): the JobManager may or may not have acted on the request. */
+export class FlinkRestNoAnswer extends Error {
+  constructor(readonly request: string, readonly reason: unknown) {
+    super(`Flink REST ${request}: no answer (${describeError(reason)})`);
+    this.name = 'FlinkRestNoAnswer';
+  }
+}
 
-  private async call<T>(method: string, p: string, body?: unknown | FormData): Promise<T> {
-    const url = `${this.baseUrl}${p}`;
-    const init: RequestInit = { method, signal: AbortSignal.timeout(60_000) };
+/**
+ * A request that must not be sent twice got no answer, and looking up what the
+ * JobManager did found no trace of it (or the lookup failed as well). It was not resent.
+ */
+export class FlinkRestUnresolved extends Error {
+  constructor(readonly request: string, readonly noAnswer: FlinkRestNoAnswer, readonly lookup: string, readonly lookupSaw: string) {
+    super(
+      `Flink REST ${request}: no answer (${describeError(noAnswer.reason)}); not resent, since the JobManager may have acted on it. ` +
+        `Looked up ${lookup}: ${lookupSaw}`,
+    );
+    this.name = 'FlinkRestUnresolved';
+  }
+}
+
+export interface FlinkRestOptions {
+  /** The HTTP client (a fake one in unit tests). */
+  fetch?: typeof fetch;
+  /** Per request: no answer within it counts as no answer. */
+  requestTimeoutMs?: number;
+  /** After an unanswered non-idempotent request: how long to look for what the JobManager did. */
+  lookupTimeoutMs?: number;
+  lookupIntervalMs?: number;
+  /** First delay before a GET is resent. */
+  retryMinTimeoutMs?: number;
+}
+
+export class FlinkRest {
+  private readonly fetch: typeof fetch;
+  private readonly requestTimeoutMs: number;
+  private readonly lookupTimeoutMs: number;
+  private readonly lookupIntervalMs: number;
+  private readonly retryMinTimeoutMs: number;
+
+  constructor(readonly baseUrl: string, options: FlinkRestOptions = {}) {
+    this.fetch = options.fetch ?? fetch;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+    // A jar's main() runs in the JobManager before /jars/<id>/run answers: give a job that long to show up.
+    this.lookupTimeoutMs = options.lookupTimeoutMs ?? 30_000;
+    this.lookupIntervalMs = options.lookupIntervalMs ?? 500;
+    this.retryMinTimeoutMs = options.retryMinTimeoutMs ?? 300;
+  }
+
+  /**
+   * Reads (GET) are retried when no answer comes. Anything else is sent once:
+   * after a lost answer the JobManager may have run the job, stopped it or
+   * stored the jar, so the caller looks up what happened (see `sentOnce`).
+   * HTTP errors are answers and are never retried.
+   */
+  private call<T>(method: string, p: string, body?: unknown | FormData): Promise<T> {
+    if (method !== 'GET') return this.send<T>(method, p, body);
+    return pRetry(() => this.send<T>(method, p, body), {
+      retries: 3,
+      minTimeout: this.retryMinTimeoutMs,
+      shouldRetry: ({ error }) => error instanceof FlinkRestNoAnswer,
+    });
+  }
+
+  private async send<T>(method: string, p: string, body?: unknown | FormData): Promise<T> {
+    const request = `${method} ${p}`;
+    // A fresh timeout per attempt (one shared signal would abort every retry at once).
+    const init: RequestInit = { method, signal: AbortSignal.timeout(this.requestTimeoutMs) };
     if (body instanceof FormData) init.body = body;
     else if (body !== undefined) {
       init.body = JSON.stringify(body);
       init.headers = { 'content-type': 'application/json' };
     }
-    // Connection hiccups are retried; HTTP errors are answers and are not.
-    const res = await pRetry(() => fetch(url, init), { retries: 3, minTimeout: 300 });
-    const text = await res.text();
-    if (!res.ok) throw new FlinkRestError(res.status, `${method} ${p}`, text);
+    let res: Response;
+    let text: string;
+    try {
+      res = await this.fetch(`${this.baseUrl}${p}`, init);
+      // A connection lost while the body streams in is no answer either.
+      text = await res.text();
+    } catch (e) {
+      throw new FlinkRestNoAnswer(request, e);
+    }
+    if (!res.ok) throw new FlinkRestError(res.status, request, text);
     return (text ? JSON.parse(text) : {}) as T;
+  }
+
+  /**
+   * Sends a non-idempotent request once. Without an answer, `lookup` asks the
+   * JobManager what it did (polled, bounded: it returns undefined while it finds
+   * nothing and may call `seen`); what it finds is the result, else the call
+   * fails with FlinkRestUnresolved naming the request and the lookup.
+   */
+  private async sentOnce<T>(request: string, send: () => Promise<T>, lookup: { what: string; probe: (seen: (text: string) => void) => Promise<T | undefined> }): Promise<T> {
+    try {
+      return await send();
+    } catch (e) {
+      if (!(e instanceof FlinkRestNoAnswer)) throw e;
+      let saw = 'nothing';
+      try {
+        return await waitFor(`${lookup.what} after ${request} got no answer`, async (seen) => lookup.probe((text) => seen((saw = text))), {
+          timeoutMs: this.lookupTimeoutMs,
+          intervalMs: this.lookupIntervalMs,
+        });
+      } catch (le) {
+        if (le instanceof StopWaiting) saw = le.message;
+        else if (saw === 'nothing') saw = describeError(le);
+        throw new FlinkRestUnresolved(request, e, lookup.what, saw);
+      }
+    }
   }
 
   overview() {
@@ -146,11 +242,29 @@ export class FlinkRest {
   async taskManagers(): Promise<TaskManagerInfo[]> {
     return (await this.call<{ taskmanagers: TaskManagerInfo[] }>('GET', '/taskmanagers')).taskmanagers;
   }
-  /** Stop with savepoint; returns the trigger id to poll. */
+  /**
+   * Stop with savepoint; returns the trigger id to poll. The trigger id is ours
+   * (`triggerId`, Flink 1.15+), so an unanswered stop is looked up by it.
+   */
   async stopWithSavepoint(id: string, options: { drain?: boolean; targetDirectory?: string } = {}): Promise<string> {
-    const body: Record<string, unknown> = { drain: options.drain ?? false };
+    const triggerId = randomBytes(16).toString('hex');
+    const body: Record<string, unknown> = { drain: options.drain ?? false, triggerId };
     if (options.targetDirectory) body.targetDirectory = options.targetDirectory;
-    return (await this.call<{ 'request-id': string }>('POST', `/jobs/${id}/stop`, body))['request-id'];
+    const request = `POST /jobs/${id}/stop`;
+    return this.sentOnce(request, async () => (await this.call<{ 'request-id': string }>('POST', `/jobs/${id}/stop`, body))['request-id'], {
+      what: `GET /jobs/${id}/savepoints/${triggerId}`,
+      probe: async (seen) => {
+        try {
+          const op = await this.savepointStatus(id, triggerId);
+          return op.status?.id ? triggerId : undefined;
+        } catch (e) {
+          // 404: the JobManager holds no operation of that trigger id (yet): the stop did not reach it.
+          seen(describeError(e));
+          if (e instanceof FlinkRestError && e.status !== 404) throw new StopWaiting(describeError(e));
+          return undefined;
+        }
+      },
+    });
   }
   savepointStatus(id: string, trigger: string) {
     return this.call<AsyncOperation>('GET', `/jobs/${id}/savepoints/${trigger}`);
@@ -160,16 +274,43 @@ export class FlinkRest {
     return this.call<{ jid: string; name: string; 'execution-config'?: { 'job-parallelism'?: number; 'user-config'?: Record<string, string> } }>('GET', `/jobs/${id}/config`);
   }
   async cancel(id: string): Promise<void> {
-    await this.call('PATCH', `/jobs/${id}?mode=cancel`);
+    await this.sentOnce(`PATCH /jobs/${id}?mode=cancel`, () => this.call('PATCH', `/jobs/${id}?mode=cancel`), {
+      what: `GET /jobs/${id} state`,
+      probe: async (seen) => {
+        const state = (await this.job(id)).state;
+        seen(`job ${id} ${state}`);
+        return state === 'CANCELLING' || state === 'CANCELED' ? {} : undefined;
+      },
+    });
   }
-  /** POST /jars/upload (multipart, field `jarfile`); returns the jar id. */
+  /** GET /jobs/overview: every job the JobManager knows, with its name and start time. */
+  async jobOverviews(): Promise<{ jid: string; name: string; state: JobState; 'start-time': number }[]> {
+    return (await this.call<{ jobs: { jid: string; name: string; state: JobState; 'start-time': number }[] }>('GET', '/jobs/overview')).jobs;
+  }
+  /** GET /jars: the jars uploaded to the JobManager. */
+  async jars(): Promise<{ id: string; name: string; uploaded: number }[]> {
+    return (await this.call<{ files: { id: string; name: string; uploaded: number }[] }>('GET', '/jars')).files;
+  }
+  /** POST /jars/upload (multipart, field `jarfile`); returns the jar id. Unanswered: the new jar of that name in GET /jars. */
   async uploadJar(file: string): Promise<string> {
     const form = new FormData();
-    form.append('jarfile', await openAsBlob(file, { type: 'application/x-java-archive' }), path.basename(file));
-    const res = await this.call<{ filename: string; status: string }>('POST', '/jars/upload', form);
-    return path.basename(res.filename);
+    const name = path.basename(file);
+    form.append('jarfile', await openAsBlob(file, { type: 'application/x-java-archive' }), name);
+    const before = new Set((await this.jars()).map((j) => j.id));
+    return this.sentOnce('POST /jars/upload', async () => path.basename((await this.call<{ filename: string; status: string }>('POST', '/jars/upload', form)).filename), {
+      what: `GET /jars for a new jar named ${name}`,
+      probe: async (seen) => decideByNewEntries(
+        (await this.jars()).filter((j) => !before.has(j.id) && j.name === name).map((j) => j.id),
+        `jar ${name}`,
+        seen,
+      ),
+    });
   }
-  async runJar(jarId: string, options: { programArgs: string | string[]; savepointPath?: string; parallelism?: number; allowNonRestoredState?: boolean }): Promise<string> {
+  /**
+   * POST /jars/<id>/run; returns the job id. Unanswered: the one job (of
+   * `jobName`, if given) in GET /jobs/overview that was not there before the call.
+   */
+  async runJar(jarId: string, options: { programArgs: string | string[]; savepointPath?: string; parallelism?: number; allowNonRestoredState?: boolean; jobName?: string }): Promise<string> {
     // `programArgsList` (since Flink 1.7): Flink 2.x dropped the string `programArgs`
     // and silently ignores it, running the job with no arguments at all.
     const list = Array.isArray(options.programArgs) ? options.programArgs : options.programArgs.split(/\s+/).filter(Boolean);
@@ -177,7 +318,16 @@ export class FlinkRest {
     if (options.savepointPath) body.savepointPath = options.savepointPath;
     if (options.parallelism) body.parallelism = options.parallelism;
     if (options.allowNonRestoredState !== undefined) body.allowNonRestoredState = options.allowNonRestoredState;
-    return (await this.call<{ jobid: string }>('POST', `/jars/${jarId}/run`, body)).jobid;
+    const before = new Set((await this.jobOverviews()).map((j) => j.jid));
+    const named = options.jobName ? ` named ${options.jobName}` : '';
+    return this.sentOnce(`POST /jars/${jarId}/run`, async () => (await this.call<{ jobid: string }>('POST', `/jars/${jarId}/run`, body)).jobid, {
+      what: `GET /jobs/overview for a new job${named}`,
+      probe: async (seen) => decideByNewEntries(
+        (await this.jobOverviews()).filter((j) => !before.has(j.jid) && (!options.jobName || j.name === options.jobName)).map((j) => j.jid),
+        `job${named}`,
+        seen,
+      ),
+    });
   }
   async webUiHtml(): Promise<string> {
     const res = await fetch(`${this.baseUrl}/`, { signal: AbortSignal.timeout(10_000) });
@@ -196,4 +346,22 @@ export function taskCounts(job: JobDetails): Record<string, number> {
   const out: Record<string, number> = {};
   for (const v of job.vertices) for (const [s, n] of Object.entries(v.tasks)) if (n > 0) out[s] = (out[s] ?? 0) + n;
   return out;
+}
+
+/**
+ * What an unanswered create (run, upload) did, from the entries that appeared
+ * since before it: one is its result; none is "not yet"; several cannot be told
+ * apart, and guessing could pick another client's.
+ */
+export function decideByNewEntries(ids: string[], what: string, seen: (text: string) => void): string | undefined {
+  seen(ids.length === 0 ? `no new ${what}` : `new ${what}: ${ids.join(', ')}`);
+  if (ids.length > 1) throw new StopWaiting(`${ids.length} new entries (${what}): ${ids.join(', ')}; cannot tell which one the unanswered request made`);
+  return ids[0];
+}
+
+function describeError(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const cause = (e as { cause?: unknown }).cause;
+  const inner = cause instanceof Error ? `: ${(cause as { code?: string }).code ?? cause.message}` : '';
+  return `${e.name === 'Error' ? '' : `${e.name}: `}${e.message.split('\n')[0]}${inner}`;
 }

@@ -7,6 +7,9 @@ import { recorded, type Testbed } from './context.js';
 
 export type Via = 'cli' | 'rest';
 
+/** The job's name (ClickEventCount.JOB_NAME): how an unanswered POST /jars/<id>/run finds the job it started. */
+export const JOB_NAME = 'Click Event Count';
+
 export interface Submission {
   jobId: string;
   via: Via;
@@ -21,7 +24,7 @@ export async function submitJob(
   options: { via?: Via; savepoint?: string; parallelism?: number } = {},
 ): Promise<Submission> {
   const via = options.via ?? 'cli';
-  const target = `Click Event Count${options.savepoint ? ` from ${path.basename(options.savepoint)}` : ''}${options.parallelism ? ` p=${options.parallelism}` : ''}`;
+  const target = `${JOB_NAME}${options.savepoint ? ` from ${path.basename(options.savepoint)}` : ''}${options.parallelism ? ` p=${options.parallelism}` : ''}`;
   return recorded(
     tb,
     'operation',
@@ -41,6 +44,7 @@ export async function submitJob(
         programArgs: args,
         savepointPath: options.savepoint,
         parallelism: options.parallelism,
+        jobName: JOB_NAME,
       });
       return { jobId, via };
     },
