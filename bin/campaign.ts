@@ -16,7 +16,7 @@ import { loadSettings, REPO_ROOT } from '../config/settings.js';
 import { resolveFlinkRelease } from '../containers/artifacts/flink-release.js';
 import { dockerEngine } from '../containers/engine.js';
 import { writeCampaignReport } from '../reports/campaign-html.js';
-import { parseShard, planCampaign, runReplayCommand, shardOf, WHOLE, type PlannedRun } from '../reports/campaign-plan.js';
+import { parseShard, planCampaign, runReplayCommand, shardOf, WHOLE, type PlannedRun, type Shard } from '../reports/campaign-plan.js';
 import {
   CAMPAIGN_KIND,
   campaignResults,
@@ -42,12 +42,20 @@ const seedArg = (v: string) => {
   return n;
 };
 
+const shardArg = (v: string) => {
+  try {
+    return parseShard(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+};
+
 const program = new Command('campaign')
   .description('Repeat scenarios on fresh clusters with seeds and count pass / fail / inconclusive per scenario.')
   .requiredOption('--scenario <glob>', `scenario files, comma-separated names or globs (e.g. 'playground', 'savepoint-*,rescale', '*'): ${availableScenarios().join(', ')}`)
   .option('--runs <n>', 'runs of each scenario', positiveInt('--runs'), 1)
   .option('--until-fail', 'stop at the first failed run (at most --runs of each)')
-  .option('--shard <i/n>', 'run only shard i of n (every n-th run of the plan); merge the shards with `npm run report:merge`')
+  .option('--shard <i/n>', 'run only shard i of n (every n-th run of the plan); merge the shards with `npm run report:merge`', shardArg)
   .option('--seed <n>', 'campaign seed; each run gets its own seed from it (default: random, printed). Shards must share it', seedArg)
   .option('-t, --test <pattern>', "only the tests matching this (vitest's -t), e.g. 'fault schedules \\[at-least-once\\]'")
   .option('--flink-version <version>', 'Flink release (default: FLINK_VERSION or the default release)')
@@ -60,7 +68,7 @@ try {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
   throw e;
 }
-const opts = program.opts<{ scenario: string; runs: number; untilFail?: boolean; shard?: string; seed?: number; test?: string; flinkVersion?: string; out?: string }>();
+const opts = program.opts<{ scenario: string; runs: number; untilFail?: boolean; shard?: Shard; seed?: number; test?: string; flinkVersion?: string; out?: string }>();
 
 try {
   process.exit(await main());
@@ -73,7 +81,7 @@ async function main(): Promise<number> {
   if (opts.flinkVersion) process.env.FLINK_VERSION = opts.flinkVersion;
   const settings = loadSettings();
   const scenarios = selectScenarios(opts.scenario, availableScenarios());
-  const shard = opts.shard ? parseShard(opts.shard) : WHOLE;
+  const shard = opts.shard ?? WHOLE;
   const seed = opts.seed ?? Date.now() % 2 ** 31;
   // Fail fast, before the first run, on no engine or an unknown release.
   await dockerEngine();
