@@ -9,15 +9,19 @@ import { loadSettings, REPO_ROOT } from '../config/settings.js';
 import { dockerEngine } from '../containers/engine.js';
 import { resolveFlinkRelease } from '../containers/artifacts/flink-release.js';
 import { availableScenarios, selectScenarios } from '../scenarios/harness/catalogue.js';
+import { PROFILES } from '../containers/profiles/profile.js';
+import { resolveProfile } from '../containers/profiles/resolve.js';
 
 const program = new Command('harness')
   .description('Run the Flink operations scenarios (fresh cluster each) and write a report.')
   .option('-s, --scenario <name...>', `scenarios to run (default: all): ${availableScenarios().join(', ')}`)
   .option('--flink-version <version>', 'Flink release to test (default: FLINK_VERSION or the newest 2.x with a Kafka connector)')
   .option('--nightly', 'include the slow nightly-tier checks')
+  .option('--profile <name>', `production profile to run under (HARNESS_PROFILE): ${PROFILES.map((p) => p.name).join(', ')}`)
+  .option('--flink-conf <path>', "the team's own Flink config.yaml, merged over the harness's defaults (HARNESS_FLINK_CONF)")
   .option('--list', 'list the scenarios and exit')
   .parse();
-const opts = program.opts<{ scenario?: string[]; flinkVersion?: string; nightly?: boolean; list?: boolean }>();
+const opts = program.opts<{ scenario?: string[]; flinkVersion?: string; nightly?: boolean; list?: boolean; profile?: string; flinkConf?: string }>();
 
 try {
   if (opts.list) {
@@ -27,11 +31,15 @@ try {
   const files = selectScenarios(opts.scenario ?? [], availableScenarios());
   if (opts.flinkVersion) process.env.FLINK_VERSION = opts.flinkVersion;
   if (opts.nightly) process.env.HARNESS_TIER = 'nightly';
+  if (opts.profile) process.env.HARNESS_PROFILE = opts.profile;
+  if (opts.flinkConf) process.env.HARNESS_FLINK_CONF = path.resolve(opts.flinkConf);
   // Fail fast, before vitest starts, on the two mistakes a newcomer makes first.
   await dockerEngine();
   // The connector settings too: KAFKA_CONNECTOR_VERSIONS / KAFKA_CONNECTOR_VERSION make 2.3.0 (no connector of its line) usable.
   const settings = loadSettings();
   await resolveFlinkRelease(settings.flinkVersion, settings.kafkaConnectors);
+  // An unknown profile, a choice the release lacks, or a refused --flink-conf key: one error before any container starts.
+  resolveProfile(settings);
   const code = await new Promise<number>((resolve) => {
     const child = spawn('npx', ['vitest', 'run', '--project', 'cluster', ...files], { cwd: REPO_ROOT, stdio: 'inherit', env: process.env });
     child.on('close', (c) => resolve(c ?? 1));

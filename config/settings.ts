@@ -49,6 +49,13 @@ export interface Settings {
   scheduleShrinkBudgetMs: number;
   /** Fault schedules: at most this many schedules for the negative control (job without checkpointing) to fail. */
   scheduleControlRuns: number;
+  /**
+   * The profile runs are made under (HARNESS_PROFILE, `npm start -- --profile <name>`):
+   * state backend, checkpoint and restore modes, scheduler (containers/profiles/profile.ts).
+   */
+  profile: string;
+  /** The team's own Flink configuration merged over the harness's (HARNESS_FLINK_CONF, `--flink-conf <path>`). */
+  flinkConf?: string;
   /** Replays one fault schedule (set by `npm run replay`): the suite, fast-check seed, path and commands' replayPath. */
   scheduleReplay?: { suite: string; seed: number; path: string; replayPath?: string };
 }
@@ -149,6 +156,8 @@ export function loadSettings(): Settings {
     scheduleRunBudgetMs: intEnv('HARNESS_SCHEDULE_RUN_BUDGET_MS', tier === 'nightly' ? 600_000 : 240_000),
     scheduleShrinkBudgetMs: intEnv('HARNESS_SCHEDULE_SHRINK_BUDGET_MS', tier === 'nightly' ? 1_800_000 : 0),
     scheduleControlRuns: intEnv('HARNESS_SCHEDULE_CONTROL_RUNS', tier === 'nightly' ? 5 : 3),
+    profile: env.HARNESS_PROFILE?.trim() || 'playground',
+    flinkConf: env.HARNESS_FLINK_CONF?.trim() ? path.resolve(env.HARNESS_FLINK_CONF.trim()) : undefined,
     scheduleReplay: env.HARNESS_SCHEDULE_REPLAY_PATH?.trim()
       ? {
           suite: env.HARNESS_SCHEDULE_REPLAY_SUITE?.trim() ?? '',

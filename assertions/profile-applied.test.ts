@@ -1,0 +1,139 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import type { HistoryEvent } from '../history/types.js';
+import { decide } from './outcome.js';
+import { checkpointKind, PROFILE_CHECK, profileCheck, profileFindings, profileReasons, type CheckpointEntry, type ExpectedProfile, type ProfileReadBack } from './profile-applied.js';
+
+const profileArb: fc.Arbitrary<ExpectedProfile> = fc.record({
+  name: fc.constantFrom('p1', 'p2'),
+  stateBackend: fc.constantFrom('hashmap', 'rocksdb', 'forst'),
+  incremental: fc.boolean(),
+  checkpoints: fc.oneof(fc.constant({ mode: 'aligned' as const }), fc.record({ mode: fc.constant('unaligned' as const), alignedTimeoutMs: fc.integer({ min: 0, max: 30_000 }) })),
+  checkpointIntervalMs: fc.constantFrom(1000, 5000),
+  restoreMode: fc.constantFrom('CLAIM', 'NO_CLAIM', 'LEGACY'),
+  savepointFormat: fc.constantFrom('canonical', 'native'),
+  scheduler: fc.constantFrom('default', 'adaptive'),
+  changelog: fc.boolean(),
+});
+
+const BACKEND_CLASS = { hashmap: 'HashMapStateBackend', rocksdb: 'EmbeddedRocksDBStateBackend', forst: 'ForStStateBackend' } as const;
+
+/** What Flink 2.2.1 reports for a job that runs under `p` (shapes as read on real clusters). */
+function appliedReadBack(p: ExpectedProfile, options: { restoredFrom?: number; savepoint?: boolean } = {}): ProfileReadBack {
+  const first = (options.restoredFrom ?? 0) + 1;
+  const checkpoints: CheckpointEntry[] = [0, 1, 2, 3].map((i) => ({
+    id: first + i,
+    status: 'COMPLETED',
+    isSavepoint: false,
+    checkpointType: p.checkpoints.mode === 'unaligned' && p.checkpoints.alignedTimeoutMs === 0 ? 'UNALIGNED_CHECKPOINT' : 'CHECKPOINT',
+    stateSize: 10_000,
+    // The first one full; later ones upload less when incremental.
+    checkpointedSize: p.incremental && i > 0 ? 2_000 : 10_000,
+  }));
+  if (options.savepoint) checkpoints.push({ id: first + 4, status: 'COMPLETED', isSavepoint: true, checkpointType: 'SYNC_SAVEPOINT', savepointFormat: p.savepointFormat.toUpperCase(), stateSize: 10_000, checkpointedSize: 10_000 });
+  return {
+    jobId: 'j1',
+    clusterConfig: { 'jobmanager.scheduler': p.scheduler, 'state.backend.type': p.stateBackend },
+    jobConfig: { 'execution.checkpointing.incremental': String(p.incremental), 'execution.state-recovery.claim-mode': p.restoreMode },
+    checkpointConfig: {
+      interval: p.checkpointIntervalMs,
+      state_backend: BACKEND_CLASS[p.stateBackend],
+      unaligned_checkpoints: p.checkpoints.mode === 'unaligned',
+      aligned_checkpoint_timeout: p.checkpoints.mode === 'unaligned' ? p.checkpoints.alignedTimeoutMs : 0,
+      state_changelog_enabled: p.changelog,
+    },
+    checkpoints,
+    ...(options.restoredFrom === undefined ? {} : { restored: { id: options.restoredFrom, isSavepoint: true, path: 'file:/tmp/sp' } }),
+  };
+}
+
+const historyOf = (...events: HistoryEvent[]) => ({ events });
+const checkEvent = (p: ExpectedProfile, rb: ProfileReadBack): HistoryEvent => ({ t: 1, kind: 'check', ...profileCheck(p, rb) });
+const restoreArb = fc.option(fc.integer({ min: 1, max: 100 }), { nil: undefined });
+
+/** One way the cluster can ignore a setting: the read-back shows something else. */
+const breakages: { name: string; applies: (p: ExpectedProfile) => boolean; apply: (rb: ProfileReadBack, p: ExpectedProfile) => void; key: RegExp }[] = [
+  { name: 'backend', applies: () => true, apply: (rb, p) => (rb.checkpointConfig!.state_backend = p.stateBackend === 'hashmap' ? 'EmbeddedRocksDBStateBackend' : 'HashMapStateBackend'), key: /state_backend/ },
+  { name: 'unaligned', applies: () => true, apply: (rb) => (rb.checkpointConfig!.unaligned_checkpoints = !rb.checkpointConfig!.unaligned_checkpoints), key: /unaligned_checkpoints/ },
+  { name: 'scheduler', applies: () => true, apply: (rb, p) => (rb.clusterConfig['jobmanager.scheduler'] = p.scheduler === 'adaptive' ? 'default' : 'adaptive'), key: /jobmanager.scheduler/ },
+  { name: 'changelog', applies: () => true, apply: (rb) => (rb.checkpointConfig!.state_changelog_enabled = !rb.checkpointConfig!.state_changelog_enabled), key: /changelog/ },
+  { name: 'interval', applies: () => true, apply: (rb) => (rb.checkpointConfig!.interval = 1234), key: /interval/ },
+  // Sizes: every checkpoint uploads all of its state (a full backend), or the later ones upload less (incremental).
+  { name: 'sizes', applies: () => true, apply: (rb, p) => rb.checkpoints.forEach((c, i) => (c.checkpointedSize = p.incremental ? c.stateSize : i > 0 ? 1 : c.stateSize)), key: /checkpointed_size/ },
+  { name: 'restore mode', applies: () => true, apply: (rb, p) => (rb.jobConfig['execution.state-recovery.claim-mode'] = p.restoreMode === 'CLAIM' ? 'NO_CLAIM' : 'CLAIM'), key: /claim-mode/ },
+];
+
+describe('profile applied', () => {
+  test('property: what Flink reports for an applied profile passes, with an info reason per read-back', () => {
+    fc.assert(
+      fc.property(profileArb, restoreArb, fc.boolean(), (p, restoredFrom, savepoint) => {
+        const rb = appliedReadBack(p, { restoredFrom, savepoint });
+        expect(profileFindings(p, rb).filter((f) => f.status !== 'ok')).toEqual([]);
+        const reasons = profileReasons(historyOf(checkEvent(p, rb)), p);
+        expect(decide(reasons).outcome).toBe('pass');
+        expect(reasons.map((r) => r.code)).toEqual(['profile.applied']);
+      }),
+    );
+  });
+
+  test('property: any setting the cluster did not take is a FAIL profile.not-applied naming the key, expected and actual', () => {
+    fc.assert(
+      fc.property(profileArb, fc.constantFrom(...breakages), (p, b) => {
+        const restoredFrom = b.name === 'restore mode' ? 7 : undefined;
+        const rb = appliedReadBack(p, { restoredFrom });
+        b.apply(rb, p);
+        // Judged from the data, even when the recorded check claims ok.
+        const event = { ...checkEvent(p, appliedReadBack(p, { restoredFrom })), data: { readBack: rb } } as HistoryEvent;
+        const reasons = profileReasons(historyOf(event), p);
+        expect(decide(reasons).outcome).toBe('fail');
+        const failed = reasons.filter((r) => r.code === 'profile.not-applied');
+        expect(failed.some((r) => b.key.test(String(r.evidence?.key)))).toBe(true);
+        for (const r of failed) expect(r.evidence).toMatchObject({ expected: expect.any(String), actual: expect.any(String), key: expect.any(String) });
+      }),
+    );
+  });
+
+  test('property: a read-back without the checkpoint configuration or checkpoints is inconclusive, never a pass', () => {
+    fc.assert(
+      fc.property(profileArb, fc.constantFrom('no-config', 'no-checkpoints'), (p, gap) => {
+        const rb = appliedReadBack(p);
+        if (gap === 'no-config') delete rb.checkpointConfig;
+        else rb.checkpoints = [];
+        const o = decide(profileReasons(historyOf(checkEvent(p, rb)), p));
+        expect(o.outcome).toBe('inconclusive');
+        expect(o.reasons.some((r) => r.code === 'profile.not-verified')).toBe(true);
+      }),
+    );
+  });
+
+  test('no read-back at all is inconclusive', () => {
+    const p: ExpectedProfile = { name: 'x', stateBackend: 'hashmap', incremental: false, checkpoints: { mode: 'aligned' }, checkpointIntervalMs: 1000, restoreMode: 'NO_CLAIM', savepointFormat: 'canonical', scheduler: 'default', changelog: false };
+    expect(profileReasons(historyOf({ t: 1, kind: 'note', text: 'x' }), p)).toMatchObject([{ code: 'profile.not-verified', effect: 'inconclusive' }]);
+  });
+
+  test('NO_CLAIM with incremental RocksDB: a first checkpoint after the restore that is incremental fails; one that left the history is not verified', () => {
+    const p: ExpectedProfile = { name: 'no-claim', stateBackend: 'rocksdb', incremental: true, checkpoints: { mode: 'aligned' }, checkpointIntervalMs: 1000, restoreMode: 'NO_CLAIM', savepointFormat: 'native', scheduler: 'default', changelog: false };
+    const rb = appliedReadBack(p, { restoredFrom: 20 });
+    rb.checkpoints[0]!.checkpointedSize = 100;
+    const failed = profileReasons(historyOf(checkEvent(p, rb)), p);
+    expect(failed).toContainEqual(expect.objectContaining({ code: 'profile.not-applied', evidence: expect.objectContaining({ setting: 'first checkpoint after a NO_CLAIM restore', expected: 'full', actual: 'incremental' }) }));
+    const gone = appliedReadBack(p, { restoredFrom: 20 });
+    gone.checkpoints.shift();
+    expect(decide(profileReasons(historyOf(checkEvent(p, gone)), p)).outcome).toBe('inconclusive');
+  });
+
+  test('a savepoint in the wrong format fails', () => {
+    const p: ExpectedProfile = { name: 'native', stateBackend: 'rocksdb', incremental: true, checkpoints: { mode: 'aligned' }, checkpointIntervalMs: 1000, restoreMode: 'NO_CLAIM', savepointFormat: 'native', scheduler: 'default', changelog: false };
+    const rb = appliedReadBack(p, { savepoint: true });
+    rb.checkpoints.at(-1)!.savepointFormat = 'CANONICAL';
+    expect(profileReasons(historyOf(checkEvent(p, rb)), p)).toContainEqual(expect.objectContaining({ code: 'profile.not-applied', evidence: expect.objectContaining({ setting: 'savepoint format', expected: 'NATIVE', actual: 'CANONICAL' }) }));
+  });
+
+  test('checkpointKind: less uploaded than covered is incremental; sizes missing or zero say nothing', () => {
+    expect(checkpointKind({ id: 1, status: 'COMPLETED', isSavepoint: false, checkpointedSize: 1, stateSize: 2 })).toBe('incremental');
+    expect(checkpointKind({ id: 1, status: 'COMPLETED', isSavepoint: false, checkpointedSize: 2, stateSize: 2 })).toBe('full');
+    expect(checkpointKind({ id: 1, status: 'COMPLETED', isSavepoint: false, checkpointedSize: 0, stateSize: 0 })).toBeUndefined();
+    expect(checkpointKind({ id: 1, status: 'COMPLETED', isSavepoint: false })).toBeUndefined();
+    expect(PROFILE_CHECK).toBe('profile-applied');
+  });
+});

@@ -1,0 +1,219 @@
+// Did the run's profile take? A pure rule over what the harness read back
+// from Flink (history 'check' events named 'profile-applied'): the cluster's
+// configuration (`GET /jobmanager/config`), the job's
+// (`GET /jobs/<id>/jobmanager/config`), its checkpoint configuration
+// (`GET /jobs/<id>/checkpoints/config`) and its checkpoints
+// (`GET /jobs/<id>/checkpoints` history: type, checkpointed vs full size).
+//
+// A setting Flink reports differently is a FAIL (`profile.not-applied`): the
+// run did not test what it claims. A setting Flink did not report (no
+// checkpoint yet, a field this release lacks) is inconclusive
+// (`profile.not-verified`), never a pass on the profile's word.
+
+import type { History, HistoryEvent } from '../history/types.js';
+import type { Reason } from './outcome.js';
+
+export const PROFILE_CHECK = 'profile-applied';
+
+/** The choices of a profile this rule checks (containers/profiles/profile.ts's Profile has them all). */
+export interface ExpectedProfile {
+  name: string;
+  stateBackend: 'hashmap' | 'rocksdb' | 'forst';
+  incremental: boolean;
+  checkpoints: { mode: 'aligned' } | { mode: 'unaligned'; alignedTimeoutMs: number };
+  checkpointIntervalMs: number;
+  restoreMode: 'CLAIM' | 'NO_CLAIM' | 'LEGACY';
+  savepointFormat: 'canonical' | 'native';
+  scheduler: 'default' | 'adaptive';
+  changelog: boolean;
+}
+
+/** One entry of `GET /jobs/<id>/checkpoints` history, the fields read here. */
+export interface CheckpointEntry {
+  id: number;
+  status: string;
+  isSavepoint: boolean;
+  /** CHECKPOINT | UNALIGNED_CHECKPOINT | SAVEPOINT | SYNC_SAVEPOINT ... as Flink names it. */
+  checkpointType?: string;
+  /** CANONICAL | NATIVE (savepoints). */
+  savepointFormat?: string;
+  /** What this checkpoint uploaded. */
+  checkpointedSize?: number;
+  /** The full size of the state it covers. */
+  stateSize?: number;
+}
+
+/** What the harness read back from Flink for one job (the check event's `data.readBack`). */
+export interface ProfileReadBack {
+  jobId: string;
+  /** Profile keys as `GET /jobmanager/config` lists them (absent: not set on the cluster). */
+  clusterConfig: Record<string, string>;
+  /** Profile keys as `GET /jobs/<id>/jobmanager/config` lists them. */
+  jobConfig: Record<string, string>;
+  /** `GET /jobs/<id>/checkpoints/config`, as Flink sent it. */
+  checkpointConfig?: Record<string, unknown>;
+  /** Completed and failed checkpoints and savepoints, oldest first. */
+  checkpoints: CheckpointEntry[];
+  /** `latest.restored`: the job resumed from this snapshot. */
+  restored?: { id: number; isSavepoint: boolean; path: string };
+}
+
+export type FindingStatus = 'ok' | 'mismatch' | 'unknown';
+
+export interface Finding {
+  /** The profile setting, in Flink's words (e.g. `state backend`, `restore mode`). */
+  setting: string;
+  /** Where it was read: a config key or a REST field. */
+  key: string;
+  expected: string;
+  actual: string;
+  status: FindingStatus;
+}
+
+const ALIASES = {
+  stateBackend: ['state.backend.type', 'state.backend'],
+  incremental: ['execution.checkpointing.incremental', 'state.backend.incremental'],
+  restoreMode: ['execution.state-recovery.claim-mode', 'execution.savepoint-restore-mode'],
+  changelog: ['state.changelog.enabled', 'state.backend.changelog.enabled'],
+  scheduler: ['jobmanager.scheduler'],
+};
+
+/** The state backend as `checkpoints/config` names it (a class name) -> the profile's word. */
+export function backendWord(name: string): string {
+  const n = name.toLowerCase();
+  if (n.includes('forst')) return 'forst';
+  if (n.includes('rocksdb')) return 'rocksdb';
+  if (n.includes('hashmap')) return 'hashmap';
+  return n;
+}
+
+function lookup(config: Record<string, string>, keys: readonly string[]): { key: string; value: string } | undefined {
+  for (const key of keys) if (config[key] !== undefined) return { key, value: config[key]! };
+  return undefined;
+}
+
+const finding = (setting: string, key: string, expected: string, actual: string | undefined): Finding => ({
+  setting,
+  key,
+  expected,
+  actual: actual ?? 'not reported',
+  status: actual === undefined ? 'unknown' : actual.trim().toLowerCase() === expected.toLowerCase() ? 'ok' : 'mismatch',
+});
+
+const field = (o: Record<string, unknown> | undefined, name: string): unknown => o?.[name];
+const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
+
+/** Completed checkpoints (not savepoints), oldest first. */
+function completedCheckpoints(rb: ProfileReadBack): CheckpointEntry[] {
+  return rb.checkpoints.filter((c) => c.status === 'COMPLETED' && !c.isSavepoint).sort((a, b) => a.id - b.id);
+}
+
+/** 'incremental' when the checkpoint uploaded less than the state it covers, 'full' when all of it; undefined without sizes. */
+export function checkpointKind(c: CheckpointEntry): 'incremental' | 'full' | undefined {
+  if (c.checkpointedSize === undefined || c.stateSize === undefined || c.stateSize <= 0) return undefined;
+  return c.checkpointedSize < c.stateSize ? 'incremental' : 'full';
+}
+
+/** Pure: every setting of the profile against what Flink reported for one job. */
+export function profileFindings(p: ExpectedProfile, rb: ProfileReadBack): Finding[] {
+  const out: Finding[] = [];
+  const cc = rb.checkpointConfig;
+  // State backend: the job's checkpoint configuration names the backend it runs.
+  out.push(finding('state backend', 'checkpoints/config state_backend', p.stateBackend, str(field(cc, 'state_backend')) && backendWord(String(field(cc, 'state_backend')))));
+  out.push(finding('changelog state backend', 'checkpoints/config state_changelog_enabled', String(p.changelog), str(field(cc, 'state_changelog_enabled'))));
+  out.push(finding('checkpoint interval', 'checkpoints/config interval', String(p.checkpointIntervalMs), str(field(cc, 'interval'))));
+  const unaligned = p.checkpoints.mode === 'unaligned';
+  out.push(finding('unaligned checkpoints', 'checkpoints/config unaligned_checkpoints', String(unaligned), str(field(cc, 'unaligned_checkpoints'))));
+  if (p.checkpoints.mode === 'unaligned') {
+    out.push(finding('aligned checkpoint timeout', 'checkpoints/config aligned_checkpoint_timeout', String(p.checkpoints.alignedTimeoutMs), str(field(cc, 'aligned_checkpoint_timeout'))));
+  }
+  // Scheduler: a cluster key (absent: Flink's default scheduler for streaming jobs).
+  const sched = lookup(rb.clusterConfig, ALIASES.scheduler);
+  out.push(finding('scheduler', sched?.key ?? 'jobmanager.scheduler (/jobmanager/config)', p.scheduler, sched ? sched.value : 'default'));
+  // Incremental: the key the job runs with, then the sizes its checkpoints show.
+  const inc = lookup(rb.jobConfig, ALIASES.incremental) ?? lookup(rb.clusterConfig, ALIASES.incremental);
+  out.push(finding('incremental checkpoints (key)', inc?.key ?? 'execution.checkpointing.incremental', String(p.incremental), inc ? inc.value : 'false'));
+  const done = completedCheckpoints(rb);
+  // The first checkpoint of a job is full whatever the setting: judge the later ones.
+  const later = done.slice(1).map(checkpointKind).filter((k): k is 'incremental' | 'full' => k !== undefined);
+  const sizes = later.length === 0 ? undefined : later.includes('incremental') ? 'incremental' : 'full';
+  out.push(finding('incremental checkpoints (sizes)', 'checkpoints history checkpointed_size < state_size', p.incremental ? 'incremental' : 'full', sizes));
+  // Checkpoint type: from the start unaligned only with an aligned timeout of 0; aligned ones are CHECKPOINT.
+  const types = [...new Set(done.map((c) => c.checkpointType).filter((t): t is string => t !== undefined))];
+  const expectType = p.checkpoints.mode === 'aligned' ? 'CHECKPOINT' : p.checkpoints.alignedTimeoutMs === 0 ? 'UNALIGNED_CHECKPOINT' : undefined;
+  if (expectType) out.push(finding('checkpoint type', 'checkpoints history checkpoint_type', expectType, types.length === 0 ? undefined : types.join(',')));
+  // Restore mode: only meaningful for a job resumed from a snapshot.
+  if (rb.restored) {
+    const rm = lookup(rb.jobConfig, ALIASES.restoreMode);
+    out.push(finding('restore mode', rm?.key ?? 'execution.state-recovery.claim-mode', p.restoreMode, rm?.value));
+    if (p.restoreMode === 'NO_CLAIM' && p.incremental && p.stateBackend !== 'hashmap') {
+      // NO_CLAIM: Flink forces the first checkpoint after the restore to be a full one (FLIP-193).
+      // Checkpoint ids go on from the restored one: id + 1 is the first (it may have left Flink's bounded history).
+      const first = done.find((c) => c.id === rb.restored!.id + 1);
+      out.push(finding('first checkpoint after a NO_CLAIM restore', 'checkpoints history checkpointed_size vs state_size', 'full', first && checkpointKind(first)));
+    }
+  }
+  // Savepoint format: for a job that took a savepoint.
+  const savepoints = rb.checkpoints.filter((c) => c.isSavepoint && c.status === 'COMPLETED');
+  if (savepoints.length > 0) {
+    const formats = [...new Set(savepoints.map((c) => c.savepointFormat).filter((f): f is string => f !== undefined))];
+    out.push(finding('savepoint format', 'checkpoints history savepointFormat', p.savepointFormat.toUpperCase(), formats.length === 0 ? undefined : formats.join(',')));
+  }
+  return out;
+}
+
+type CheckEvent = Extract<HistoryEvent, { kind: 'check' }>;
+
+/** The check event a read-back produces (the recorder stamps `t`). */
+export function profileCheck(p: ExpectedProfile, rb: ProfileReadBack): Omit<CheckEvent, 't' | 'kind'> {
+  const findings = profileFindings(p, rb);
+  const bad = findings.filter((f) => f.status !== 'ok');
+  return {
+    name: PROFILE_CHECK,
+    ok: bad.length === 0,
+    detail:
+      bad.length === 0
+        ? `profile '${p.name}' applied to job ${rb.jobId}: ${findings.map((f) => `${f.setting} ${f.actual}`).join(', ')}`
+        : `profile '${p.name}' on job ${rb.jobId}: ${bad.map((f) => `${f.setting} expected ${f.expected}, Flink reports ${f.actual}`).join('; ')}`,
+    data: { profile: p.name, readBack: rb, findings },
+  };
+}
+
+/**
+ * Pure: the profile's reasons for the scenario outcome. Every read-back in
+ * the history is judged again from its data (the check's own `ok` is not
+ * trusted); no read-back at all is inconclusive.
+ */
+export function profileReasons(history: Pick<History, 'events'>, profile: ExpectedProfile): Reason[] {
+  const checks = history.events.filter((e): e is CheckEvent => e.kind === 'check' && e.name === PROFILE_CHECK);
+  if (checks.length === 0) {
+    return [{ code: 'profile.not-verified', effect: 'inconclusive', message: `profile '${profile.name}': no read-back from Flink in the history`, evidence: { profile: profile.name } }];
+  }
+  const reasons: Reason[] = [];
+  for (const c of checks) {
+    const rb = c.data?.readBack as ProfileReadBack | undefined;
+    if (!rb) {
+      reasons.push({ code: 'profile.not-verified', effect: 'inconclusive', message: `profile '${profile.name}': a read-back without data (${c.detail})`, evidence: { profile: profile.name } });
+      continue;
+    }
+    const findings = profileFindings(profile, rb);
+    for (const f of findings) {
+      if (f.status === 'ok') continue;
+      const evidence = { profile: profile.name, jobId: rb.jobId, setting: f.setting, key: f.key, expected: f.expected, actual: f.actual };
+      reasons.push(
+        f.status === 'mismatch'
+          ? { code: 'profile.not-applied', effect: 'fail', message: `profile '${profile.name}': ${f.setting} is ${f.actual} on job ${rb.jobId}, the profile says ${f.expected} (${f.key})`, evidence }
+          : { code: 'profile.not-verified', effect: 'inconclusive', message: `profile '${profile.name}': Flink did not report ${f.setting} for job ${rb.jobId} (${f.key})`, evidence },
+      );
+    }
+    if (findings.every((f) => f.status === 'ok')) {
+      reasons.push({
+        code: 'profile.applied',
+        effect: 'info',
+        message: `profile '${profile.name}' applied to job ${rb.jobId}`,
+        evidence: { profile: profile.name, jobId: rb.jobId, findings: findings.map((f) => `${f.setting}: ${f.actual}`) },
+      });
+    }
+  }
+  return reasons;
+}
