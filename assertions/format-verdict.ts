@@ -1,6 +1,6 @@
 // A verdict as text a person can act on: what failed, where in the output
 // topic (partition@offset), and which window in both epoch ms and UTC.
-import { PROBLEM_KINDS, type Location, type Problem, type Verdict } from './verdict.js';
+import { PROBLEM_KINDS, type Location, type Problem, type TimedLocation, type Verdict } from './verdict.js';
 
 export function formatVerdict(verdict: Verdict, maxProblems = 10): string {
   const { summary: s, policy } = verdict;
@@ -10,7 +10,9 @@ export function formatVerdict(verdict: Verdict, maxProblems = 10): string {
       `${sev.failure} failure(s), ${sev.tolerated} tolerated, ${sev.info} info`,
     `records ${s.records}, well-formed ${s.wellFormed}, distinct ${s.distinct}, ` +
       `duplicate records ${s.duplicateRecords}, expected keys ${s.expectedKeys}, ` +
-      `closed through ${formatTime(s.closedThroughMs)}`,
+      `closed through ${formatTime(s.closedThroughMs)}, ` +
+      `disturbances ${s.disturbances ?? 'not read'}` +
+      (policy.time === 'event-time' ? `, late records dropped ${s.lateRecordsDropped ?? 'not read'}` : ''),
   ];
   const kinds = PROBLEM_KINDS.filter((k) => s.byKind[k] > 0).map((k) => `${k} ${s.byKind[k]}`);
   lines.push(`problems: ${kinds.length > 0 ? kinds.join(', ') : 'none'}`);
@@ -28,11 +30,20 @@ export function describeProblem(p: Problem): string {
     case 'wrong-count':
       return `wrong-count ${key(p)}: expected ${p.expected}, got ${p.got} at ${at(p)}`;
     case 'identical-duplicate':
-      return `identical-duplicate ${key(p)}: count ${p.count} x${p.copies} at ${p.locations.map(at).join(', ')}`;
+      return (
+        `identical-duplicate ${key(p)}: count ${p.count} x${p.copies} at ${p.locations.map(at).join(', ')}` +
+        (p.attributedTo?.length ? `; after ${p.attributedTo.join('; ')}` : '')
+      );
+    case 'duplicate-without-fault':
+      return (
+        `duplicate-without-fault ${key(p)}: count ${p.count} x${p.copies}; nothing disturbed the job between ` +
+        p.unattributed.map(({ first, second }) => `${timedAt(first)} and ${timedAt(second)}`).join(', ')
+      );
     case 'conflicting-duplicate':
       return (
         `conflicting-duplicate ${key(p)}: expected ${p.expected ?? 'nothing'}, got ` +
-        p.locations.map((l) => `${l.count} at ${at(l)}`).join(', ')
+        p.locations.map((l) => `${l.count} at ${at(l)}`).join(', ') +
+        (p.reason ? ` (${p.reason})` : '')
       );
     case 'unexpected':
       return `unexpected ${key(p)}: ${p.reason}, count ${p.count} at ${at(p)}`;
@@ -41,7 +52,19 @@ export function describeProblem(p: Problem): string {
     case 'unsettled':
       return `unsettled ${key(p)}: ${p.state}, got ${p.got} of ${p.expected} acknowledged`;
     case 'conservation':
-      return `conservation page ${p.page}: acknowledged ${p.expected}, output sums to ${p.got}`;
+      return `conservation page ${p.page}: acknowledged ${p.expected}, output sums to ${p.got}${p.reason ? ` (${p.reason})` : ''}`;
+    case 'empty-output':
+      return `empty-output: ${p.reason} (${p.acknowledged} event(s) acknowledged, ${p.settledKeys} settled key(s), ${p.records} record(s) read)`;
+    case 'late-records-dropped':
+      return (
+        `late-records-dropped: the window operator dropped ${p.dropped} late record(s) (` +
+        p.readings.map((r) => `${r.vertex} of job ${r.jobId}: ${r.value}`).join(', ') +
+        ')'
+      );
+    case 'late-drops-unread':
+      return `late-drops-unread: ${p.reason}`;
+    case 'not-judged':
+      return `not-judged (${p.what}): ${p.reason}`;
   }
 }
 
@@ -56,4 +79,8 @@ function key(p: { windowStart: number; page: string }): string {
 
 function at(l: Location): string {
   return `p${l.partition}@${l.offset}`;
+}
+
+function timedAt(l: TimedLocation): string {
+  return `${at(l)} (${l.clock === 'append' ? 'appended' : 'read'} ${formatTime(l.writtenMs)})`;
 }

@@ -4,6 +4,7 @@ import { expectVerdictFails, expectVerdictOk } from './expect-verdict.js';
 import { formatVerdict } from './format-verdict.js';
 import { judge } from './oracle.js';
 import { correctPayloads, FIRST_WINDOW, makeLedger, toRecords, uniformLedger } from './test-support/clicks.js';
+import { disturbance, disturbedRun, QUIET_RUN } from './test-support/runs.js';
 
 const ALO: OraclePolicy = { sink: 'at-least-once', time: 'event-time' };
 const EO: OraclePolicy = { sink: 'exactly-once', time: 'event-time' };
@@ -53,7 +54,7 @@ describe('judge, by example', () => {
       { windowStart: FIRST_WINDOW, page: '/careers', count: 3 },
       { windowStart: FIRST_WINDOW, page: '__proto__', count: 3 },
     ]);
-    const v = judge(ledger, output, ALO);
+    const v = judge(ledger, output, ALO, QUIET_RUN);
     const reasons = v.problems.map((p) => (p.kind === 'unexpected' ? p.reason : p.kind));
     expect(reasons).toEqual(['page never generated in this window', 'page never generated in this window', 'window never generated']);
   });
@@ -73,7 +74,7 @@ describe('judge, by example', () => {
     expectVerdictFails(judge(ledger, output, ALO), ['wrong-count']);
   });
 
-  test('processing time: a surplus is tolerated at-least-once and fails exactly-once; a shortfall always fails', () => {
+  test('processing time: a surplus is tolerated at-least-once only in a disturbed run, fails exactly-once; a shortfall always fails', () => {
     const ledger = makeLedger([[10, 10, 10, 10, 10, 10]]);
     const spread = correctPayloads(ledger).flatMap((p) => [
       { ...p, windowStart: 0, count: 4 },
@@ -82,11 +83,20 @@ describe('judge, by example', () => {
     const surplus = toRecords([...spread, { windowStart: 30_000, page: '/help', count: 2 }]);
     const alo: OraclePolicy = { sink: 'at-least-once', time: 'processing-time' };
     const eo: OraclePolicy = { sink: 'exactly-once', time: 'processing-time' };
-    const tolerated = judge(ledger, surplus, alo);
+    const disturbed = disturbedRun(disturbance(1_000_000));
+    const tolerated = judge(ledger, surplus, alo, disturbed);
     expectVerdictOk(tolerated);
     expect(tolerated.problems).toEqual([{ kind: 'conservation', severity: 'tolerated', page: '/help', expected: 10, got: 12 }]);
-    expectVerdictFails(judge(ledger, surplus, eo), ['conservation']);
-    expectVerdictFails(judge(ledger, toRecords(spread.slice(1)), alo), ['conservation']);
+    // Nothing disturbed the run: nothing replays, so the surplus is the job counting twice.
+    const strict = judge(ledger, surplus, alo, QUIET_RUN);
+    expectVerdictFails(strict, ['conservation']);
+    expect(strict.problems[0]).toMatchObject({ severity: 'failure', page: '/help', got: 12, reason: expect.stringMatching(/no disturbance/) });
+    // Without a history the old tolerance holds, and the verdict says it could not check it.
+    const unknown = judge(ledger, surplus, alo);
+    expectVerdictOk(unknown);
+    expect(unknown.problems.map((p) => p.kind)).toEqual(['conservation', 'not-judged']);
+    expectVerdictFails(judge(ledger, surplus, eo, disturbed), ['conservation']);
+    expectVerdictFails(judge(ledger, toRecords(spread.slice(1)), alo, disturbed), ['conservation']);
   });
 });
 
@@ -96,7 +106,7 @@ describe('verdict helpers', () => {
 
   test('formatVerdict names the category counts and where each problem sits', () => {
     const output = toRecords([...payloads.slice(1), payloads[3], payloads[3]], 2);
-    const text = formatVerdict(judge(ledger, output, EO), 1);
+    const text = formatVerdict(judge(ledger, output, EO, QUIET_RUN), 1);
     expect(text).toContain('verdict FAILED (exactly-once, event-time)');
     expect(text).toContain('missing 1, identical-duplicate 1');
     expect(text).toMatch(/\[failure\] missing window 1699999995000 \(2023-11-14T22:13:15.000Z\) page "\/help"/);

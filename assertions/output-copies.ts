@@ -6,6 +6,9 @@ import type { Location, Problem } from './verdict.js';
 
 export interface Copy extends Location {
   count: number;
+  /** When Flink's sink wrote it: the broker's append time, else the arrival at the reader. */
+  writtenMs: number;
+  clock: 'append' | 'arrival';
 }
 
 /** Every copy of one (windowStart, page), in the order they were read. */
@@ -40,7 +43,8 @@ export function readOutput(output: readonly OutputRecord[], windowMs: number): R
     distinct.add(`${key}\u0000${count}`);
     let entry = byKey.get(key);
     if (!entry) byKey.set(key, (entry = { windowStart, page, copies: [] }));
-    entry.copies.push({ ...location, count });
+    const clock = typeof record.appendMs === 'number' && Number.isFinite(record.appendMs) ? 'append' : 'arrival';
+    entry.copies.push({ ...location, count, writtenMs: clock === 'append' ? record.appendMs! : record.arrivalMs, clock });
   }
   const keys = [...byKey.values()].sort((a, b) => a.windowStart - b.windowStart || compareText(a.page, b.page));
   return { keys, malformed, wellFormed, distinct: distinct.size };
@@ -48,6 +52,16 @@ export function readOutput(output: readonly OutputRecord[], windowMs: number): R
 
 export function keyOf(windowStart: number, page: string): string {
   return `${windowStart}\u0000${page}`;
+}
+
+/** Where a copy sits, without its count or time (what most problems carry). */
+export function locationOf(c: Location): Location {
+  return { partition: c.partition, offset: c.offset };
+}
+
+/** Where a copy sits, with its count (what problems about one record carry). */
+export function countedLocationOf(c: Copy): Location & { count: number } {
+  return { partition: c.partition, offset: c.offset, count: c.count };
 }
 
 /** The distinct counts among a key's copies, in first-seen order. */

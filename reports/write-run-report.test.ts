@@ -41,7 +41,7 @@ describe('writeRunReport', () => {
     expect(page.indexOf('<h2>Summary</h2>')).toBeLessThan(page.indexOf('<h2>Settings</h2>'));
     expect(page).toContain('<th>checkpointIntervalMs</th><td><code>2000</code>');
     expect(page).toContain('1 passed, 0 inconclusive, 1 failed, 1 error');
-    expect(page).toMatch(/<a href="#scenario-1-taskmanager-kill">taskmanager-kill<\/a>[\s\S]*?ok: 0 failure\(s\), 3 tolerated, 6 info[\s\S]*?11\.2 s \/ 12\.7 s/);
+    expect(page).toMatch(/<a href="#scenario-1-taskmanager-kill">taskmanager-kill<\/a>[\s\S]*?ok: 0 failure\(s\), 3 tolerated, 8 info[\s\S]*?11\.2 s \/ 12\.7 s/);
     expect(page).toMatch(/FAILED: 1 failure\(s\)/);
   });
 

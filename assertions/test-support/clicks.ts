@@ -55,3 +55,8 @@ export function toRecords(values: readonly (Payload | Uint8Array | null)[], part
 export function sameKey(a: { windowStart: number; page: string }, b: { windowStart: number; page: string }): boolean {
   return a.windowStart === b.windowStart && a.page === b.page;
 }
+
+/** Gives each record a broker append time (LogAppendTime), in record order. */
+export function appendedAt(records: readonly OutputRecord[], times: readonly number[]): OutputRecord[] {
+  return records.map((r, i) => ({ ...r, appendMs: times[i] }));
+}
