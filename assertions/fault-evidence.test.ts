@@ -143,6 +143,21 @@ describe('restart-kafka and kafka-outage', () => {
     expect(only([...outage(1_000, 20_000, 'restart-kafka'), clientError(3_000), lag(22_000, 50)]).code).toBe('fault.restart-kafka.no-evidence');
   });
 
+  test("a task failing on a Kafka client error during the outage (the job's exception history) counts as the job's Kafka error", () => {
+    const kafkaFailure = (timestamp: number): HistoryEvent => ({
+      t: timestamp + 500,
+      kind: 'job-exception',
+      jobId: 'j1',
+      timestamp,
+      exceptionName: 'org.apache.kafka.common.KafkaException',
+      message: 'org.apache.kafka.common.KafkaException: Failed to construct kafka consumer',
+      taskName: 'Source: ClickEvent Source (1/1) - execution #1',
+      location: '172.17.0.3:32781',
+    });
+    expect(only([lag(900, 10), ...outage(1_000, 20_000), kafkaFailure(5_000), lag(22_000, 400)])).toMatchObject({ code: 'fault.kafka-outage.confirmed', evidence: { kafkaExceptions: 1 } });
+    expect(only([kafkaFailure(500), lag(900, 10), ...outage(1_000, 20_000), lag(22_000, 400)]).code).toBe('fault.kafka-outage.no-effect');
+  });
+
   test('log lines from before the fault never count', () => {
     expect(only([clientError(500), lag(900, 0), ...outage(1_000, 20_000), lag(22_000, 500)]).code).toBe('fault.kafka-outage.no-effect');
   });

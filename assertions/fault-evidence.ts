@@ -159,17 +159,23 @@ function checkpointStall(events: readonly HistoryEvent[], pausedAt: number, unpa
 function brokerEvidence(f: FaultOccurrence, until: number, events: readonly HistoryEvent[]): Reason {
   const end = f.okAt!;
   const aftermath = Math.min(end + BROKER_AFTERMATH_MS, until);
-  const lines = of(events, 'log-evidence').filter((e) => e.t >= f.invokedAt && e.t < aftermath && e.what.startsWith('kafka-client'));
+  const logged = of(events, 'log-evidence').filter((e) => e.t >= f.invokedAt && e.t < aftermath && e.what.startsWith('kafka-client'));
+  // A task that failed on a Kafka client error (e.g. "Failed to construct kafka consumer") is the job's own record of it.
+  const failed = of(events, 'job-exception').filter((e) => e.timestamp >= f.invokedAt && e.timestamp < aftermath && isKafkaError(e));
+  const lines = [
+    ...logged.map((e) => ({ node: e.node, what: e.what, t: e.t, line: e.line })),
+    ...failed.map((e) => ({ node: e.location ?? e.taskManagerId ?? 'job', what: `job-exception ${short(e.exceptionName)}`, t: e.timestamp, line: e.message ?? e.exceptionName })),
+  ].sort((a, b) => a.t - b.t);
   const lag = lagAround(events, f.invokedAt, end, aftermath);
   if (lines.length === 0) {
     return {
       code: `fault.${f.name}.no-effect`,
       effect: 'inconclusive',
-      message: `no Kafka client error in the Flink nodes' logs during ${f.name}: the job's clients did not notice the broker go`,
+      message: `no Kafka client error in the Flink nodes' logs or the job's exception history during ${f.name}: the job's clients did not notice the broker go`,
       evidence: { lag },
     };
   }
-  const logs = { logLines: lines.length, firstLine: { node: lines[0]!.node, what: lines[0]!.what, at: lines[0]!.t, line: lines[0]!.line } };
+  const logs = { logLines: logged.length, kafkaExceptions: failed.length, firstLine: { node: lines[0]!.node, what: lines[0]!.what, at: lines[0]!.t, line: lines[0]!.line } };
   if (lag.before === undefined || lag.maxAfter === undefined) {
     return {
       code: `fault.${f.name}.no-evidence`,
@@ -290,6 +296,8 @@ function exceptionEvidence(e: JobException): Record<string, unknown> {
 function confirmed(f: FaultOccurrence, message: string, evidence: Record<string, unknown>): Reason {
   return { code: `fault.${f.name}.confirmed`, effect: 'info', message, evidence };
 }
+
+const isKafkaError = (e: JobException) => /\borg\.apache\.kafka\./.test(`${e.exceptionName} ${e.message ?? ''}`);
 
 const short = (exceptionName: string) => exceptionName.split('.').at(-1) ?? exceptionName;
 

@@ -13,11 +13,14 @@ export interface KafkaClientLine {
 }
 
 const PATTERNS: readonly { what: string; pattern: RegExp }[] = [
-  { what: 'broker-unreachable', pattern: /Connection to node -?\d+ .*could not be established/ },
-  { what: 'broker-disconnected', pattern: /(?:Node|Bootstrap broker) \S+ (?:\(id: -?\d+ rack: \S+\) )?disconnected/ },
+  // A stopped container's name leaves Docker's DNS: the clients' first sign of the outage.
+  { what: 'broker-unresolvable', pattern: /Couldn't resolve server \S+ from bootstrap\.servers/ },
+  { what: 'broker-unreachable', pattern: /Connection to node -?\d+ .*could not be established|Error connecting to node/ },
+  { what: 'broker-disconnected', pattern: /(?:Node|Bootstrap broker) \S+ (?:\([^)]*\) )?disconnected/ },
   { what: 'request-cancelled', pattern: /Cancelled in-flight \w+ request .* being disconnected/ },
   { what: 'coordinator-lost', pattern: /(?:Group|Transaction) coordinator .* is unavailable or invalid/ },
   { what: 'request-timeout', pattern: /Disconnecting from node -?\d+ due to (?:request|socket connection setup) timeout/ },
+  { what: 'metadata-failed', pattern: /Metadata update failed/ },
   { what: 'network-error', pattern: /NETWORK_EXCEPTION|NetworkException|DisconnectException/ },
 ];
 

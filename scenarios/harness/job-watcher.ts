@@ -22,18 +22,21 @@ type JobException = Omit<Extract<HistoryEvent, { kind: 'job-exception' }>, 't' |
  */
 export class JobWatcher {
   private timer?: NodeJS.Timeout;
+  private lagTimer?: NodeJS.Timeout;
+  private sampling = false;
   private last = new Map<string, string>();
   private lastCheckpoint = new Map<string, number>();
   private lastRestore = new Map<string, string>();
   private exceptionsSeen = new Set<string>();
   private exceptionsReadAt = new Map<string, number>();
-  private lagSampledAt = 0;
   private polling = false;
 
   constructor(private readonly tb: Testbed, private readonly intervalMs = 500) {}
 
   start(): this {
     this.timer = setInterval(() => void this.poll(), this.intervalMs);
+    // Its own timer: a JobManager slow to answer (its REST calls wait up to 60 s) must not delay the samples.
+    this.lagTimer = setInterval(() => void this.sampleLagAfterBrokerFault(), LAG_EVERY_MS);
     return this;
   }
 
@@ -79,7 +82,6 @@ export class JobWatcher {
           });
         }
       }
-      await this.sampleLagAfterBrokerFault();
     } catch {
       // the next poll sees what this one missed
     } finally {
@@ -89,7 +91,8 @@ export class JobWatcher {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    while (this.polling) await new Promise((r) => setTimeout(r, 50));
+    clearInterval(this.lagTimer);
+    while (this.polling || this.sampling) await new Promise((r) => setTimeout(r, 50));
   }
 
   private async recordExceptions(rest: FlinkRest, jobId: string): Promise<void> {
@@ -107,7 +110,7 @@ export class JobWatcher {
 
   /** While a broker fault's aftermath lasts (it ended < 20 s ago), one lag sample a second. */
   private async sampleLagAfterBrokerFault(): Promise<void> {
-    if (Date.now() - this.lagSampledAt < LAG_EVERY_MS) return;
+    if (this.sampling) return;
     const events = this.tb.history.events;
     let ended: number | undefined;
     for (let i = events.length - 1; i >= 0; i--) {
@@ -117,8 +120,12 @@ export class JobWatcher {
       break; // the newest broker fault decides: still running (invoke) means the broker is down: no sample
     }
     if (ended === undefined || Date.now() - ended > LAG_AFTER_BROKER_FAULT_MS) return;
-    this.lagSampledAt = Date.now();
-    await sampleLag(this.tb);
+    this.sampling = true;
+    try {
+      await sampleLag(this.tb);
+    } finally {
+      this.sampling = false;
+    }
   }
 }
 
