@@ -82,6 +82,11 @@ export class HistoryRecorder {
     return this.append({ t: at ?? this.clock(), kind: 'log-evidence', node, what, line });
   }
 
+  /** The outcome of a check the harness ran against the real system (the fence, the last stable offset, open transactions). */
+  check(name: string, ok: boolean, detail: string, data?: Record<string, unknown>): HistoryEvent {
+    return this.append({ t: this.clock(), kind: 'check', name, ok, detail, ...(data === undefined ? {} : { data }) });
+  }
+
   note(text: string): HistoryEvent {
     return this.append({ t: this.clock(), kind: 'note', text });
   }
