@@ -54,7 +54,7 @@ export function conflictingDuplicate(
 export interface Attribution {
   /** Consecutive copies (by write time) with no disturbance between them. */
   unattributed: { first: TimedLocation; second: TimedLocation }[];
-  /** The disturbances that explain the other pairs, described once each. */
+  /** The disturbances that explain the other pairs, described once each (the first three, then how many more). */
   attributedTo: string[];
 }
 
@@ -69,8 +69,13 @@ export function attribute(copies: readonly Copy[], replays: Replays): Attributio
     if (between.length === 0) unattributed.push({ first: timed(a), second: timed(b) });
     for (const d of between) attributedTo.add(describeDisturbance(d));
   }
-  return { unattributed, attributedTo: [...attributedTo] };
+  // A broker outage can bring dozens of exception entries: the first few name the cause.
+  const all = [...attributedTo];
+  const shown = all.length > MAX_ATTRIBUTED ? [...all.slice(0, MAX_ATTRIBUTED), `... and ${all.length - MAX_ATTRIBUTED} more`] : all;
+  return { unattributed, attributedTo: shown };
 }
+
+const MAX_ATTRIBUTED = 3;
 
 function byWrite(copies: readonly Copy[]): Copy[] {
   return copies
