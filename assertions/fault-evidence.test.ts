@@ -186,6 +186,14 @@ describe('stop with savepoint and resume', () => {
     expect(only(stopAndResume(undefined))).toMatchObject({ code: 'fault.stop-with-savepoint.no-evidence', effect: 'inconclusive' });
   });
 
+  test('a resume Flink refused (an incompatible savepoint) is info: the scenario judges it', () => {
+    const refused: HistoryEvent[] = [
+      { t: 6_100, kind: 'operation', name: 'restore-from-savepoint', target: `job j2 from ${SP}`, phase: 'invoke' },
+      { t: 9_000, kind: 'operation', name: 'restore-from-savepoint', target: `job j2 from ${SP}`, phase: 'ok', detail: 'incompatible savepoint (state-format): Unrecognized checkpoint version number' },
+    ];
+    expect(only([...stopAndResume(undefined), ...refused])).toMatchObject({ code: 'fault.stop-with-savepoint.resume-refused', effect: 'info' });
+  });
+
   test('a stop never resumed is recorded as info; a failed stop is inconclusive', () => {
     expect(only(stopAndResume(undefined).slice(0, 2))).toMatchObject({ code: 'fault.stop-with-savepoint.not-resumed', effect: 'info' });
     expect(

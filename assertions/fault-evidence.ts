@@ -246,6 +246,16 @@ function savepointEvidence(events: readonly HistoryEvent[]): Reason[] {
       };
     }
     const restore = of(events, 'restore').find((r) => r.jobId === jobId);
+    // faults/restore-outcome.ts records what the resume came to: a restore Flink refused is the scenario's to judge.
+    const refused = ops.find((o) => o.name === 'restore-from-savepoint' && o.phase === 'ok' && o.target.startsWith(`job ${jobId} `) && !o.detail?.startsWith('restored'));
+    if (!restore && refused) {
+      return {
+        code: 'fault.stop-with-savepoint.resume-refused',
+        effect: 'info',
+        message: `Flink did not restore job ${jobId} from ${savepoint}: ${refused.detail ?? 'no detail'}`,
+        evidence: { ...base, savepoint, jobId },
+      };
+    }
     if (!restore) {
       return {
         code: 'fault.stop-with-savepoint.no-evidence',
