@@ -102,6 +102,8 @@ export async function recordCell(run: HarnessRun, cell: CalibrationCell, mutants
         scenarios: [...CALIBRATION_SCENARIOS],
         cells: [],
       };
+  // Several invocations may fill one run's matrix (a chunk of mutants each): nightly wins.
+  if (run.settings.tier === 'nightly') matrix.tier = 'nightly';
   matrix.cells = [...matrix.cells.filter((c) => !(c.mutant === cell.mutant && c.scenario === cell.scenario)), cell];
   await writeFile(file, `${JSON.stringify(matrix, null, 2)}\n`);
   return matrix;
