@@ -5,7 +5,8 @@
 import { getCurrentTest } from 'vitest/suite';
 import { decide, decisiveReason, type Reason, type ScenarioOutcome } from '../../assertions/outcome.js';
 import type { Verdict } from '../../assertions/verdict.js';
-import { formatVerdict } from '../../assertions/format-verdict.js';
+import { faultEvidence } from '../../assertions/fault-evidence.js';
+import { oracleReasons } from '../../assertions/oracle-reasons.js';
 import type { History } from '../../history/types.js';
 import type { ScenarioResult } from '../../reports/run-report.js';
 
@@ -26,7 +27,7 @@ export interface ScenarioRecord {
 export type EvidenceRule = (history: History, judgments: readonly Judgment[]) => Reason[];
 
 /** The evidence rules every scenario's history goes through. */
-const rules: EvidenceRule[] = [];
+const rules: EvidenceRule[] = [(history) => faultEvidence(history)];
 
 export function decideScenario({ result, judgments, history, usedGenerator }: ScenarioRecord): ScenarioOutcome {
   const reasons: Reason[] = [];
@@ -58,15 +59,7 @@ export function judgmentReasons({ verdict, expect }: Judgment): Reason[] {
       ? [{ code: 'control.not-detected', effect: 'fail', message: `a negative control passed the oracle (${policy}): the check cannot fail` }]
       : [{ code: 'control.detected', effect: 'info', message: `the oracle rejected the control as it must (${policy}): ${failures.length} failure(s)` }];
   }
-  if (verdict.ok) return [];
-  const byKind = new Map<string, number>();
-  for (const p of failures) byKind.set(p.kind, (byKind.get(p.kind) ?? 0) + 1);
-  return [...byKind].map(([kind, n]) => ({
-    code: `oracle.${kind}`,
-    effect: 'fail' as const,
-    message: `${n} ${kind} failure(s) (${policy})`,
-    evidence: { first: failures.find((p) => p.kind === kind), summary: formatVerdict(verdict).split('\n').slice(0, 3).join(' ') },
-  }));
+  return oracleReasons(verdict);
 }
 
 /**

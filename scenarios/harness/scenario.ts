@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inject } from 'vitest';
-import { judge } from '../../assertions/oracle.js';
+import { judgeHistory } from '../../assertions/oracle.js';
 import { acknowledgedKeys, isSettled } from '../../assertions/acknowledged.js';
 import type { Verdict } from '../../assertions/verdict.js';
 import { isHarnessError } from '../../config/harness-error.js';
@@ -187,7 +187,8 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
           await watcher?.stop();
           frozen = history.finish(generator?.ledger.snapshot() ?? emptyLedger(), [...t.records]);
         }
-        const verdict = judge(frozen.ledger, frozen.output, policy);
+        // The frozen history, not only ledger and output: its disturbances decide which duplicates a fault explains.
+        const verdict = judgeHistory(frozen, policy);
         judgments.push({ verdict, expect });
         // The report shows the judgment the outcome rests on: the first expected to pass, else the first.
         result.verdict = (judgments.find((j) => j.expect === 'pass') ?? judgments[0]).verdict;
