@@ -36,12 +36,29 @@ const OLDEST_LINE = '1.20';
 const NO_CONNECTOR_SETTINGS: KafkaConnectorSettings = { perRelease: {} };
 
 export async function resolveFlinkRelease(version: string, connectors: KafkaConnectorSettings = NO_CONNECTOR_SETTINGS): Promise<FlinkRelease> {
-  const releases = (await pypiReleases('apache-flink')).filter(isStableRelease).sort(compareVersions);
+  const releases = await pypiReleases('apache-flink');
+  const central = await mavenVersions('org.apache.flink', 'flink-connector-kafka');
+  return releaseFrom(version, connectors, { releases, central, inLocalRepository });
+}
+
+/** What the registries list: PyPI's apache-flink releases, Central's connectors, the local Maven repository. */
+export interface ReleaseRegistries {
+  releases: string[];
+  central: string[];
+  inLocalRepository?: (version: string) => boolean;
+}
+
+/**
+ * resolveFlinkRelease on given registry lists: the pre-check of `npm start`,
+ * the gate and the matrix, testable without a network (only a local jar is read).
+ */
+export async function releaseFrom(version: string, connectors: KafkaConnectorSettings, registries: ReleaseRegistries): Promise<FlinkRelease> {
+  const releases = registries.releases.filter(isStableRelease).sort(compareVersions);
   checkRelease(version, releases);
   checkConnectorMapReleases(connectors.perRelease, releases);
   const line = minorLine(version);
-  const central = await mavenVersions('org.apache.flink', 'flink-connector-kafka');
-  const selected = selectKafkaConnector(version, connectors, { central, inLocalRepository, oldestLine: OLDEST_LINE });
+  const { central } = registries;
+  const selected = selectKafkaConnector(version, connectors, { central, inLocalRepository: registries.inLocalRepository, oldestLine: OLDEST_LINE });
   const base = { version, line, major: Number(line.split('.')[0]), kafkaConnectorSource: selected.source };
   if (selected.kind === 'maven') return { ...base, kafkaConnector: selected.version };
 
