@@ -10,7 +10,7 @@
 // checkpoint yet, a field this release lacks) is inconclusive
 // (`profile.not-verified`), never a pass on the profile's word.
 
-import type { History, HistoryEvent } from '../history/types.js';
+import type { HistoryEvent } from '../history/types.js';
 import type { Reason } from './outcome.js';
 
 export const PROFILE_CHECK = 'profile-applied';
@@ -56,6 +56,21 @@ export interface ProfileReadBack {
   checkpoints: CheckpointEntry[];
   /** `latest.restored`: the job resumed from this snapshot. */
   restored?: { id: number; isSavepoint: boolean; path: string };
+  /**
+   * The snapshot the harness resumed this job from (`flink run -s`, REST
+   * `savepointPath`), not a failover's restore: the claim mode applies only to
+   * it. `checkpointId`: its id (Flink's latest.restored while no failover
+   * followed). `onDisk`: whether its folder still exists, looked at after the
+   * resumed job completed checkpoints: CLAIM lets Flink delete it once
+   * subsumed, NO_CLAIM and LEGACY never do. Flink's REST API does not report
+   * a job's claim mode (not in its configuration, not in its checkpoint
+   * statistics: seen on 2.2.1), so its effects are the evidence.
+   */
+  resumedFrom?: { path: string; checkpointId?: number; onDisk?: boolean };
+  /** The scheduler running the job, by the class that logged its start in the JobManager's log. */
+  schedulerInLog?: 'adaptive' | 'default';
+  /** Savepoints of the job and their format, from the JobManager's "Triggering checkpoint <id> (type=SavepointType{... formatType=<F>})". */
+  savepointFormatsInLog?: { id: number; format: string }[];
 }
 
 export type FindingStatus = 'ok' | 'mismatch' | 'unknown';
@@ -73,7 +88,6 @@ export interface Finding {
 const ALIASES = {
   stateBackend: ['state.backend.type', 'state.backend'],
   incremental: ['execution.checkpointing.incremental', 'state.backend.incremental'],
-  restoreMode: ['execution.state-recovery.claim-mode', 'execution.savepoint-restore-mode'],
   changelog: ['state.changelog.enabled', 'state.backend.changelog.enabled'],
   scheduler: ['jobmanager.scheduler'],
 };
@@ -127,9 +141,10 @@ export function profileFindings(p: ExpectedProfile, rb: ProfileReadBack): Findin
   if (p.checkpoints.mode === 'unaligned') {
     out.push(finding('aligned checkpoint timeout', 'checkpoints/config aligned_checkpoint_timeout', String(p.checkpoints.alignedTimeoutMs), str(field(cc, 'aligned_checkpoint_timeout'))));
   }
-  // Scheduler: a cluster key (absent: Flink's default scheduler for streaming jobs).
+  // Scheduler: a cluster key (absent: Flink's default scheduler for streaming jobs), and the class that started the job.
   const sched = lookup(rb.clusterConfig, ALIASES.scheduler);
-  out.push(finding('scheduler', sched?.key ?? 'jobmanager.scheduler (/jobmanager/config)', p.scheduler, sched ? sched.value : 'default'));
+  out.push(finding('scheduler (key)', sched?.key ?? 'jobmanager.scheduler (/jobmanager/config)', p.scheduler, sched ? sched.value : 'default'));
+  out.push(finding('scheduler (JobManager log)', 'logger of "Running initialization on master for job"', p.scheduler, rb.schedulerInLog));
   // Incremental: the key the job runs with, then the sizes its checkpoints show.
   const inc = lookup(rb.jobConfig, ALIASES.incremental) ?? lookup(rb.clusterConfig, ALIASES.incremental);
   out.push(finding('incremental checkpoints (key)', inc?.key ?? 'execution.checkpointing.incremental', String(p.incremental), inc ? inc.value : 'false'));
@@ -139,26 +154,38 @@ export function profileFindings(p: ExpectedProfile, rb: ProfileReadBack): Findin
   const sizes = later.length === 0 ? undefined : later.includes('incremental') ? 'incremental' : 'full';
   out.push(finding('incremental checkpoints (sizes)', 'checkpoints history checkpointed_size < state_size', p.incremental ? 'incremental' : 'full', sizes));
   // Checkpoint type: from the start unaligned only with an aligned timeout of 0; aligned ones are CHECKPOINT.
-  const types = [...new Set(done.map((c) => c.checkpointType).filter((t): t is string => t !== undefined))];
-  const expectType = p.checkpoints.mode === 'aligned' ? 'CHECKPOINT' : p.checkpoints.alignedTimeoutMs === 0 ? 'UNALIGNED_CHECKPOINT' : undefined;
-  if (expectType) out.push(finding('checkpoint type', 'checkpoints history checkpoint_type', expectType, types.length === 0 ? undefined : types.join(',')));
-  // Restore mode: only meaningful for a job resumed from a snapshot.
-  if (rb.restored) {
-    const rm = lookup(rb.jobConfig, ALIASES.restoreMode);
-    out.push(finding('restore mode', rm?.key ?? 'execution.state-recovery.claim-mode', p.restoreMode, rm?.value));
+  // (Seen on 2.2.1 with timeout 0: a job's very first checkpoint may still be an aligned CHECKPOINT, the later ones UNALIGNED_CHECKPOINT.)
+  const types = [...new Set(done.map((c) => c.checkpointType).filter((t): t is string => t !== undefined))].sort();
+  const typeKey = 'checkpoints history checkpoint_type';
+  if (p.checkpoints.mode === 'aligned') out.push(finding('checkpoint type', typeKey, 'CHECKPOINT', types.length === 0 ? undefined : types.join(',')));
+  else if (p.checkpoints.alignedTimeoutMs === 0) {
+    const unalignedSeen = types.includes('UNALIGNED_CHECKPOINT') ? 'UNALIGNED_CHECKPOINT' : types.join(',');
+    out.push(finding('checkpoint type', typeKey, 'UNALIGNED_CHECKPOINT', done.length < 2 ? undefined : unalignedSeen));
+  }
+  // Restore mode: only for a job the harness resumed from a snapshot (a failover restores its own checkpoints).
+  const resumed = rb.resumedFrom;
+  if (resumed) {
+    const after = done.filter((c) => resumed.checkpointId === undefined || c.id > resumed.checkpointId).length;
+    // CLAIM: Flink owns the snapshot and deletes it once subsumed; NO_CLAIM and LEGACY leave it to the user.
+    out.push(
+      finding(
+        'restore mode (resumed-from snapshot deleted)',
+        'resumed-from snapshot folder on the shared storage',
+        p.restoreMode === 'CLAIM' ? 'deleted' : 'kept',
+        resumed.onDisk === undefined || after < 2 ? undefined : resumed.onDisk ? 'kept' : 'deleted',
+      ),
+    );
     if (p.restoreMode === 'NO_CLAIM' && p.incremental && p.stateBackend !== 'hashmap') {
       // NO_CLAIM: Flink forces the first checkpoint after the restore to be a full one (FLIP-193).
       // Checkpoint ids go on from the restored one: id + 1 is the first (it may have left Flink's bounded history).
-      const first = done.find((c) => c.id === rb.restored!.id + 1);
+      const first = resumed.checkpointId === undefined ? undefined : done.find((c) => c.id === resumed.checkpointId! + 1);
       out.push(finding('first checkpoint after a NO_CLAIM restore', 'checkpoints history checkpointed_size vs state_size', 'full', first && checkpointKind(first)));
     }
   }
-  // Savepoint format: for a job that took a savepoint.
-  const savepoints = rb.checkpoints.filter((c) => c.isSavepoint && c.status === 'COMPLETED');
-  if (savepoints.length > 0) {
-    const formats = [...new Set(savepoints.map((c) => c.savepointFormat).filter((f): f is string => f !== undefined))];
-    out.push(finding('savepoint format', 'checkpoints history savepointFormat', p.savepointFormat.toUpperCase(), formats.length === 0 ? undefined : formats.join(',')));
-  }
+  // (A stopped job's statistics on 2.2.1 do not list its final savepoint: the JobManager's trigger line names its format.)
+  const savepoints = rb.checkpoints.filter((c) => c.isSavepoint && c.status === 'COMPLETED' && c.savepointFormat !== undefined);
+  const formats = [...new Set([...savepoints.map((c) => c.savepointFormat!), ...(rb.savepointFormatsInLog ?? []).map((f) => f.format)])].sort();
+  if (formats.length > 0) out.push(finding('savepoint format', 'savepointFormat / JobManager log formatType', p.savepointFormat.toUpperCase(), formats.join(',')));
   return out;
 }
 
@@ -184,7 +211,7 @@ export function profileCheck(p: ExpectedProfile, rb: ProfileReadBack): Omit<Chec
  * the history is judged again from its data (the check's own `ok` is not
  * trusted); no read-back at all is inconclusive.
  */
-export function profileReasons(history: Pick<History, 'events'>, profile: ExpectedProfile): Reason[] {
+export function profileReasons(history: { readonly events: readonly HistoryEvent[] }, profile: ExpectedProfile): Reason[] {
   const checks = history.events.filter((e): e is CheckEvent => e.kind === 'check' && e.name === PROFILE_CHECK);
   if (checks.length === 0) {
     return [{ code: 'profile.not-verified', effect: 'inconclusive', message: `profile '${profile.name}': no read-back from Flink in the history`, evidence: { profile: profile.name } }];

@@ -58,8 +58,40 @@ export function checkpointEntry(c: RawCheckpoint): CheckpointEntry {
   };
 }
 
-/** What Flink reports for one job: cluster and job configuration, checkpoint configuration and history. */
-export async function readBackProfile(restBaseUrl: string, jobId: string): Promise<ProfileReadBack> {
+/**
+ * The scheduler that started the job, by the logger of its "Running
+ * initialization on master for job <name> (<id>)" line: the AdaptiveScheduler
+ * logs it itself, with the default scheduler the JobMaster does (2.2.1, 2.3.0).
+ */
+export function schedulerInLog(log: string, jobId: string): 'adaptive' | 'default' | undefined {
+  for (const line of log.split('\n')) {
+    if (!line.includes('Running initialization on master for job') || !line.includes(`(${jobId})`)) continue;
+    if (/scheduler\.adaptive\.AdaptiveScheduler/.test(line)) return 'adaptive';
+    if (/jobmaster\.JobMaster\b|scheduler\.DefaultScheduler/.test(line)) return 'default';
+  }
+  return undefined;
+}
+
+/** "Triggering checkpoint 20 (type=SavepointType{name='Suspend Savepoint', ..., formatType=NATIVE}) @ ... for job <id>." */
+export function savepointFormatsInLog(log: string, jobId: string): { id: number; format: string }[] {
+  const out: { id: number; format: string }[] = [];
+  for (const m of log.matchAll(/Triggering checkpoint (\d+) \(type=SavepointType\{[^}]*formatType=([A-Z]+)\}\) @ \d+ for job ([0-9a-f]{32})/g)) {
+    if (m[3] === jobId) out.push({ id: Number(m[1]), format: m[2]! });
+  }
+  return out;
+}
+
+/**
+ * What Flink reports for one job: cluster and job configuration, checkpoint
+ * configuration and history; with the JobManager's log, the scheduler and
+ * savepoint formats it logged; with the snapshot the harness resumed the job
+ * from, its checkpoint id and whether its folder still exists (the claim mode's effect).
+ */
+export async function readBackProfile(
+  restBaseUrl: string,
+  jobId: string,
+  extra: { jobManagerLog?: string; resumedFrom?: { path: string; onDisk?: boolean } } = {},
+): Promise<ProfileReadBack> {
   const [cluster, job, checkpointConfig, stats] = await Promise.all([
     getJson<{ key: string; value: string }[]>(restBaseUrl, '/jobmanager/config'),
     getJson<{ key: string; value: string }[]>(restBaseUrl, `/jobs/${jobId}/jobmanager/config`),
@@ -77,5 +109,14 @@ export async function readBackProfile(restBaseUrl: string, jobId: string): Promi
     ...(checkpointConfig ? { checkpointConfig } : {}),
     checkpoints: (stats.history ?? []).map(checkpointEntry).sort((a, b) => a.id - b.id),
     ...(restored ? { restored: { id: restored.id, isSavepoint: restored.is_savepoint, path: restored.external_path } } : {}),
+    ...(extra.resumedFrom
+      ? { resumedFrom: { ...extra.resumedFrom, ...(restored && samePath(restored.external_path, extra.resumedFrom.path) ? { checkpointId: restored.id } : {}) } }
+      : {}),
+    ...(extra.jobManagerLog === undefined ? {} : definedScheduler(schedulerInLog(extra.jobManagerLog, jobId))),
+    ...(extra.jobManagerLog === undefined ? {} : { savepointFormatsInLog: savepointFormatsInLog(extra.jobManagerLog, jobId) }),
   };
 }
+
+/** file:/x, file:///x and /x name the same folder. */
+const samePath = (a: string, b: string) => a.replace(/^file:(\/\/)?/, '') === b.replace(/^file:(\/\/)?/, '');
+const definedScheduler = (s: 'adaptive' | 'default' | undefined) => (s ? { schedulerInLog: s } : {});
