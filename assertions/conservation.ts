@@ -13,15 +13,16 @@
 // Copies: under at-least-once an identical copy is a replay and counts once;
 // replay after a restore may also land events in a later window, so a surplus
 // and differing counts for one key are tolerated, but only where a disturbance
-// explains them: a surplus needs one somewhere in the run (without one it can
-// only be the job counting twice, and it may hide an equal loss), differing
-// counts need one between the copies. Under exactly-once every record counts,
+// explains them: a surplus needs one while the job wrote its output (without
+// one it can only be the job counting twice, and it may hide an equal loss),
+// differing counts need one between the copies. Under exactly-once every record counts,
 // and a surplus, duplicate or conflict is a failure.
 //
 // Limit: per-page sums cannot see a loss exactly offset by a surplus on the
 // same page in a disturbed at-least-once run; event time is the exact check.
 import type { GeneratorLedger, SinkSemantics } from '../history/types.js';
 import { acknowledgedPerPage } from './acknowledged.js';
+import { disturbancesBetween } from './disturbances.js';
 import { attribute, conflictingDuplicate, identicalDuplicate, type Replays } from './duplicates.js';
 import { distinctCounts, type KeyCopies } from './output-copies.js';
 import type { Problem } from './verdict.js';
@@ -46,7 +47,7 @@ export function judgeProcessingTime(ledger: GeneratorLedger, keys: readonly KeyC
     const counted = sink === 'exactly-once' ? key.copies.map((c) => c.count) : distinctCounts(key.copies);
     got.set(page, got.get(page)! + counted.reduce((a, b) => a + b, 0));
   }
-  const disturbed = replays.disturbances === null || replays.disturbances.length > 0;
+  const disturbed = replays.disturbances === null || disturbedWhileWriting(keys, replays);
   for (const [page, want] of expected) {
     const have = got.get(page)!;
     if (have === want) continue;
@@ -60,6 +61,19 @@ export function judgeProcessingTime(ledger: GeneratorLedger, keys: readonly KeyC
     }
   }
   return problems;
+}
+
+/**
+ * A disturbance that could have made the job write more: one reaching into the
+ * stretch from the first write to the last. One after the last record (the
+ * fence that stops the job before the final read) explains no surplus.
+ */
+function disturbedWhileWriting(keys: readonly KeyCopies[], replays: Replays): boolean {
+  const copies = keys.flatMap((k) => k.copies);
+  if (copies.length === 0) return false;
+  const first = Math.min(...copies.map((c) => c.writtenMs - (c.clock === 'arrival' ? replays.arrivalLagMs : 0)));
+  const last = Math.max(...copies.map((c) => c.writtenMs));
+  return disturbancesBetween(replays.disturbances ?? [], { writtenMs: first, lagMs: 0 }, { writtenMs: last }, replays.slackMs).length > 0;
 }
 
 function judgeConflict(key: KeyCopies, sink: SinkSemantics, replays: Replays): Problem | undefined {

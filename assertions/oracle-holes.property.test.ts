@@ -266,10 +266,14 @@ describe('processing time: conservation is strict when nothing disturbed the run
         const want = acknowledgedPerPage(ledger).get(page)!;
         const expected = { kind: 'conservation', page, expected: want, got: want + extra };
         expect(failures(judge(ledger, output, PT_ALO, QUIET_RUN))).toMatchObject([{ ...expected, severity: 'failure' }]);
-        const disturbed = judge(ledger, output, PT_ALO, disturbedRun(disturbance(T0)));
+        // toRecords' records arrive from 1_000_000 ms on: a disturbance then is one while the job wrote.
+        const disturbed = judge(ledger, output, PT_ALO, disturbedRun(disturbance(1_000_000)));
         expect(disturbed.ok).toBe(true);
         expect(disturbed.problems).toMatchObject([{ ...expected, severity: 'tolerated' }]);
-        expect(failures(judge(ledger, output, PT_EO, disturbedRun(disturbance(T0))))).toMatchObject([{ ...expected, severity: 'failure' }]);
+        expect(failures(judge(ledger, output, PT_EO, disturbedRun(disturbance(1_000_000))))).toMatchObject([{ ...expected, severity: 'failure' }]);
+        // One long after the last write (the fence stopping the job) explains nothing.
+        const after = 1_000_000 + output.length + ARRIVAL_LAG_MS + DISTURBANCE_SLACK_MS + 1;
+        expect(failures(judge(ledger, output, PT_ALO, disturbedRun(disturbance(after))))).toMatchObject([{ ...expected, severity: 'failure' }]);
       }),
     );
   });
@@ -292,7 +296,7 @@ describe('processing time: conservation is strict when nothing disturbed the run
         expect(failures(quiet).map((p) => (p as { page: string }).page).sort()).toEqual(off);
         expect(failures(quiet).every((p) => p.kind === 'conservation')).toBe(true);
         // With a disturbance, the surplus is tolerated again, but a net loss never is.
-        const disturbed = judge(ledger, output, PT_ALO, disturbedRun(disturbance(T0)));
+        const disturbed = judge(ledger, output, PT_ALO, disturbedRun(disturbance(1_000_000)));
         const short = [...net].filter(([, n]) => n < 0).map(([p]) => p).sort();
         expect(failures(disturbed).map((p) => (p as { page: string }).page).sort()).toEqual(short);
       }),
