@@ -158,6 +158,23 @@ describe('restart-kafka and kafka-outage', () => {
     expect(only([kafkaFailure(500), lag(900, 10), ...outage(1_000, 20_000), lag(22_000, 400)]).code).toBe('fault.kafka-outage.no-effect');
   });
 
+  test('a paused broker: down until its unpause; no unpause, no conclusion', () => {
+    const pause: HistoryEvent[] = [
+      { t: 1_000, kind: 'fault', name: 'pause-kafka', target: KAFKA, phase: 'invoke' },
+      { t: 1_100, kind: 'fault', name: 'pause-kafka', target: KAFKA, phase: 'ok' },
+    ];
+    const unpause: HistoryEvent[] = [
+      { t: 30_000, kind: 'operation', name: 'unpause-kafka', target: KAFKA, phase: 'invoke' },
+      { t: 30_100, kind: 'operation', name: 'unpause-kafka', target: KAFKA, phase: 'ok' },
+    ];
+    // The lag sample at 20 s is still inside the pause: it is not "after".
+    expect(only([lag(900, 0), ...pause, clientError(5_000), lag(20_000, 900), ...unpause, lag(31_000, 700)])).toMatchObject({
+      code: 'fault.pause-kafka.confirmed',
+      evidence: { lag: { before: 0, maxAfter: 700, samplesAfter: 1 } },
+    });
+    expect(only([lag(900, 0), ...pause, clientError(5_000), lag(20_000, 900)]).code).toBe('fault.pause-kafka.no-evidence');
+  });
+
   test('log lines from before the fault never count', () => {
     expect(only([clientError(500), lag(900, 0), ...outage(1_000, 20_000), lag(22_000, 500)]).code).toBe('fault.kafka-outage.no-effect');
   });

@@ -60,6 +60,7 @@ const rules: Record<string, Rule> = {
   'pause-taskmanager': pauseEvidence,
   'restart-kafka': brokerEvidence,
   'kafka-outage': brokerEvidence,
+  'pause-kafka': brokerEvidence,
 };
 
 function noRule(f: FaultOccurrence): Reason {
@@ -157,7 +158,11 @@ function checkpointStall(events: readonly HistoryEvent[], pausedAt: number, unpa
  * the job could not read. With nothing in flight the fault proves nothing.
  */
 function brokerEvidence(f: FaultOccurrence, until: number, events: readonly HistoryEvent[]): Reason {
-  const end = f.okAt!;
+  // A paused broker is down from the pause until its unpause, not until the pause's ok.
+  const end = f.name === 'pause-kafka' ? of(events, 'operation').find((o) => o.name === 'unpause-kafka' && o.phase === 'ok' && o.t >= f.invokedAt)?.t : f.okAt!;
+  if (end === undefined) {
+    return { code: `fault.${f.name}.no-evidence`, effect: 'inconclusive', message: `${f.target} was never unpaused in the history: the pause has no end to judge`, evidence: {} };
+  }
   const aftermath = Math.min(end + BROKER_AFTERMATH_MS, until);
   const logged = of(events, 'log-evidence').filter((e) => e.t >= f.invokedAt && e.t < aftermath && e.what.startsWith('kafka-client'));
   // A task that failed on a Kafka client error (e.g. "Failed to construct kafka consumer") is the job's own record of it.

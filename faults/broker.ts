@@ -16,7 +16,9 @@ export const INPUT_TOPIC = 'input';
 export const CONSUMER_LAG = 'consumer-lag';
 
 /** Broker faults, by the names they carry in the history. */
-export const BROKER_FAULTS: readonly string[] = ['restart-kafka', 'kafka-outage'];
+export const BROKER_FAULTS: readonly string[] = ['restart-kafka', 'kafka-outage', 'pause-kafka'];
+/** The operation that ends a 'pause-kafka' (the broker is frozen from the pause's ok until then). */
+export const UNPAUSE_KAFKA = 'unpause-kafka';
 
 export const restartKafka = (tb: Testbed) =>
   withBrokerEvidence(tb, () => recorded(tb, 'fault', 'restart-kafka', tb.cluster.kafka.node.name, () => tb.cluster.kafka.restart()));
@@ -25,6 +27,28 @@ export const kafkaOutage = (tb: Testbed, downMs: number, whileDown?: () => void)
   withBrokerEvidence(tb, () =>
     recorded(tb, 'fault', 'kafka-outage', `${tb.cluster.kafka.node.name} down ${downMs / 1000} s`, () => tb.cluster.kafka.outage(downMs, whileDown)),
   );
+
+/**
+ * Freeze the broker (`docker pause`): its connections stay open but nothing
+ * answers, unlike a stop. `unpauseKafka` ends it and records the Kafka client
+ * errors the Flink nodes logged meanwhile.
+ */
+export async function pauseKafka(tb: Testbed): Promise<void> {
+  await sampleLag(tb);
+  pausedSince.set(tb, Date.now());
+  await recorded(tb, 'fault', 'pause-kafka', tb.cluster.kafka.node.name, () => tb.cluster.kafka.node.pause());
+}
+
+export async function unpauseKafka(tb: Testbed): Promise<void> {
+  try {
+    await recorded(tb, 'operation', UNPAUSE_KAFKA, tb.cluster.kafka.node.name, () => tb.cluster.kafka.node.unpause());
+  } finally {
+    await recordKafkaClientErrors(tb, pausedSince.get(tb) ?? 0);
+    pausedSince.delete(tb);
+  }
+}
+
+const pausedSince = new WeakMap<Testbed, number>();
 
 async function withBrokerEvidence<T>(tb: Testbed, fault: () => Promise<T>): Promise<T> {
   await sampleLag(tb);

@@ -1,6 +1,6 @@
 import { taskCounts, type ExceptionHistoryEntry, type FlinkRest } from '../../containers/flink-rest.js';
 import type { Testbed } from '../../faults/context.js';
-import { BROKER_FAULTS, sampleLag } from '../../faults/broker.js';
+import { BROKER_FAULTS, sampleLag, UNPAUSE_KAFKA } from '../../faults/broker.js';
 import type { HistoryEvent } from '../../history/types.js';
 
 /** The exception history is re-read at least this often while nothing else changes (it holds stack traces). */
@@ -115,9 +115,11 @@ export class JobWatcher {
     let ended: number | undefined;
     for (let i = events.length - 1; i >= 0; i--) {
       const e = events[i]!;
-      if (e.kind !== 'fault' || !BROKER_FAULTS.includes(e.name)) continue;
-      if (e.phase !== 'invoke') ended = e.t;
-      break; // the newest broker fault decides: still running (invoke) means the broker is down: no sample
+      const unpaused = e.kind === 'operation' && e.name === UNPAUSE_KAFKA && e.phase !== 'invoke';
+      if (!unpaused && (e.kind !== 'fault' || !BROKER_FAULTS.includes(e.name))) continue;
+      // The newest broker event decides: a fault still under way (invoke), or a broker paused and not yet unpaused, gives no sample.
+      if (unpaused || (e.kind === 'fault' && e.phase !== 'invoke' && e.name !== 'pause-kafka')) ended = e.t;
+      break;
     }
     if (ended === undefined || Date.now() - ended > LAG_AFTER_BROKER_FAULT_MS) return;
     this.sampling = true;
