@@ -198,6 +198,13 @@ describe('stop with savepoint and resume', () => {
     expect(only(stopAndResume({ path: `${SP}/` }))).toMatchObject({ code: 'fault.stop-with-savepoint.confirmed', effect: 'info', evidence: { savepoint: SP, jobId: 'j2', restoredCheckpointId: 3 } });
   });
 
+  test('a resume from a copy beside the savepoint ("<name>-corrupt") is not its resume', () => {
+    const events = stopAndResume({ path: `${SP}/` }).map((e) =>
+      e.kind === 'operation' && e.name === 'submit-job-rest' ? { ...e, target: 'Click Event Count from savepoint-aaaaaa-0123456789ab-corrupt' } : e,
+    );
+    expect(only(events).code).toBe('fault.stop-with-savepoint.not-resumed');
+  });
+
   test('Flink restored something else: fail; no restore reported: inconclusive', () => {
     expect(only(stopAndResume({ path: 'file:/tmp/flink-checkpoints-directory/j1/chk-9', isSavepoint: false }))).toMatchObject({ code: 'fault.stop-with-savepoint.wrong-restore', effect: 'fail' });
     expect(only(stopAndResume(undefined))).toMatchObject({ code: 'fault.stop-with-savepoint.no-evidence', effect: 'inconclusive' });

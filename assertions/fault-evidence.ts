@@ -236,7 +236,8 @@ function savepointEvidence(events: readonly HistoryEvent[]): Reason[] {
     }
     const savepoint = s.detail;
     const name = path.basename(savepoint.replace(/\/+$/, ''));
-    const resume = submits.find((u) => u.invokedAt >= s.okAt! && u.target.includes(` from ${name}`));
+    // Exactly this savepoint: a copy beside it ("<name>-corrupt") is another one.
+    const resume = submits.find((u) => u.invokedAt >= s.okAt! && resumesFrom(u.target, name));
     if (!resume) {
       return { code: 'fault.stop-with-savepoint.not-resumed', effect: 'info', message: `stopped with savepoint ${savepoint}; the run did not resume from it`, evidence: { ...base, savepoint } };
     }
@@ -281,6 +282,9 @@ function savepointEvidence(events: readonly HistoryEvent[]): Reason[] {
     return { code: 'fault.stop-with-savepoint.confirmed', effect: 'info', message: `stopped with savepoint ${savepoint}; job ${jobId} restored it`, evidence };
   });
 }
+
+/** submitJob's target: "Click Event Count from <savepoint folder>[ p=<n>]". */
+const resumesFrom = (target: string, name: string) => target.endsWith(` from ${name}`) || target.includes(` from ${name} `);
 
 /** Whether Flink's failure names the TaskManager: by its resource id, its container name, or its address ("<ip>:<port>..."). */
 export function namesTaskManager(e: JobException, target: string, addresses: readonly string[]): boolean {
