@@ -90,13 +90,14 @@ export const worst = (outcomes: readonly Outcome[]): Outcome => outcomes.reduce<
 
 /**
  * A run passes only when it produced results and every one passed; a run
- * with no report, or one vitest failed though its results say pass (a
+ * with no report, or one vitest failed though every result says pass (a
  * teardown check, leftovers), fails: a campaign never counts what it cannot see.
  */
 export function runOutcome(results: readonly CampaignResult[], exitCode: number): { outcome: Outcome; runReasons: string[] } {
   const runReasons: string[] = [];
   if (results.length === 0) runReasons.push(`campaign.no-report: the run wrote no scenario result (vitest exit ${exitCode})`);
-  else if (exitCode !== 0 && results.every((r) => r.outcome !== 'fail')) runReasons.push(`campaign.exit-code: vitest exited ${exitCode} though no result failed`);
+  // An inconclusive result may explain the exit code (if the scenario marks it so); only an all-pass run with one is suspect.
+  else if (exitCode !== 0 && results.every((r) => r.outcome === 'pass')) runReasons.push(`campaign.exit-code: vitest exited ${exitCode} though every result passed`);
   return { outcome: runReasons.length ? 'fail' : worst(results.map((r) => r.outcome)), runReasons };
 }
 

@@ -185,6 +185,7 @@ describe('campaign summary', () => {
     expect(runOutcome([pass], 1).runReasons[0]).toMatch(/^campaign\.exit-code/);
     expect(runOutcome([pass], 0)).toEqual({ outcome: 'pass', runReasons: [] });
     expect(runOutcome([pass, { ...pass, outcome: 'inconclusive' }], 0).outcome).toBe('inconclusive');
+    expect(runOutcome([pass, { ...pass, outcome: 'inconclusive' }], 1)).toEqual({ outcome: 'inconclusive', runReasons: [] });
     expect(runOutcome([pass, { ...pass, outcome: 'fail' }], 1)).toEqual({ outcome: 'fail', runReasons: [] });
   });
 
