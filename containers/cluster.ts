@@ -7,7 +7,7 @@ import { dockerEngine } from './engine.js';
 import { FlinkCli } from './flink-cli.js';
 import { allTasksRunning, FlinkRest, taskCounts, type JobDetails } from './flink-rest.js';
 import { LABEL_OWNER, ownerLabel } from './janitor.js';
-import { KafkaBroker } from './kafka-broker.js';
+import { KafkaBroker, OUTPUT_TOPIC_CONFIG } from './kafka-broker.js';
 import { harnessLabels, LABEL_HARNESS, LABEL_RUN } from './labels.js';
 import { LocalhostContainer } from './localhost-container.js';
 import { LogTail } from './log-tail.js';
@@ -91,7 +91,7 @@ export class Cluster {
         [
           startKafka(full, network, prefix).then(async (k) => {
             startedNodes.push(k.node);
-            await k.createTopics(['input', 'output'], 2);
+            await k.createTopics(['input', 'output'], 2, { output: OUTPUT_TOPIC_CONFIG });
             return k;
           }),
           startJobManager(full, network, prefix).then((j) => (startedNodes.push(j.jobManager), j)),

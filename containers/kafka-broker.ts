@@ -1,8 +1,46 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
+import {
+  isOpenTransactionState,
+  parseTransactionDescription,
+  parseTransactionList,
+  type TransactionDescription,
+  type TransactionListing,
+} from './kafka-transactions.js';
 import { OutputTap } from './output-tap.js';
 import type { NodeHandle } from './node-handle.js';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+
+/**
+ * Per-topic settings of `output`. The broker stamps each record with its own
+ * append time (OutputRecord.appendMs: when Flink's sink wrote it, whatever the
+ * reader's lag), and nothing is ever deleted (the event time starts in 1970;
+ * with LogAppendTime retention would count from the append instead, but the
+ * oracle needs every record: no retention at all, as the broker's default).
+ */
+export const OUTPUT_TOPIC_CONFIG: Readonly<Record<string, string>> = {
+  'message.timestamp.type': 'LogAppendTime',
+  'retention.ms': '-1',
+  'retention.bytes': '-1',
+};
+
+/** Kafka's ListOffsets isolation levels (protocol values). */
+const READ_UNCOMMITTED = 0;
+const READ_COMMITTED = 1;
+
+/** kafkajs's internal cluster, for the one request its admin cannot make with a chosen isolation level. */
+interface KafkajsCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  addTargetTopic(topic: string): Promise<void>;
+  findTopicPartitionMetadata(topic: string): { partitionId: number }[];
+  fetchTopicsOffset(topics: { topic: string; fromBeginning: boolean; partitions: { partition: number }[] }[]): Promise<
+    { topic: string; partitions: { partition: number; offset: string }[] }[]
+  >;
+}
+
+/** Where Kafka's own tools are in the broker image (containers/images/kafka: kafka-tools on the broker's classpath). */
+const TOOLS = ['java', '-Xmx128m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-cp', '/opt/kafka/libs/*'];
 
 /** The broker as the harness sees it from the host: admin, clients, topic ends, readers. */
 export class KafkaBroker {
@@ -32,16 +70,92 @@ export class KafkaBroker {
     return this.adminClient;
   }
 
-  async createTopics(names: string[], partitions = 2): Promise<void> {
+  /** Creates topics; `configs[topic]` holds per-topic settings (e.g. OUTPUT_TOPIC_CONFIG). */
+  async createTopics(names: string[], partitions = 2, configs: Record<string, Readonly<Record<string, string>>> = {}): Promise<void> {
     const admin = await this.admin();
-    await admin.createTopics({ topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })), waitForLeaders: true });
+    await admin.createTopics({
+      topics: names.map((topic) => ({
+        topic,
+        numPartitions: partitions,
+        replicationFactor: 1,
+        configEntries: Object.entries(configs[topic] ?? {}).map(([name, value]) => ({ name, value })),
+      })),
+      waitForLeaders: true,
+    });
   }
 
-  /** End offsets (high watermarks) per partition. */
+  /**
+   * End offsets per partition as a read_committed reader sees them: kafkajs's
+   * admin asks ListOffsets with READ_COMMITTED, so this is the last stable
+   * offset, which an open transaction holds below the high watermark. Use
+   * highWatermarks() for the log's true end.
+   */
   async endOffsets(topic: string): Promise<Map<number, bigint>> {
     const admin = await this.admin();
     const offsets = await admin.fetchTopicOffsets(topic);
     return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+  }
+
+  /** The high watermark per partition: the end of the log, uncommitted transactional records included. */
+  highWatermarks(topic: string): Promise<Map<number, bigint>> {
+    return this.listEndOffsets(topic, READ_UNCOMMITTED);
+  }
+
+  /** The last stable offset per partition: below it, every transaction has ended (what read_committed can read). */
+  lastStableOffsets(topic: string): Promise<Map<number, bigint>> {
+    return this.listEndOffsets(topic, READ_COMMITTED);
+  }
+
+  // kafkajs's admin has no isolation setting (it always asks READ_COMMITTED); its
+  // internal cluster takes one. kafkajs is pinned (2.2.4, no release since), so
+  // this private entry point does not move; it fails loudly if it ever does.
+  private async listEndOffsets(topic: string, isolationLevel: number): Promise<Map<number, bigint>> {
+    const create = Object.getOwnPropertySymbols(this.kafka).find((s) => s.description === 'private:Kafka:createCluster');
+    const factory = create && (this.kafka as unknown as Record<symbol, unknown>)[create];
+    if (typeof factory !== 'function') throw new Error('kafkajs has no private createCluster any more: list offsets another way');
+    const cluster = (factory as (o: object) => KafkajsCluster)({ isolationLevel, metadataMaxAge: 300_000, allowAutoTopicCreation: false });
+    await cluster.connect();
+    try {
+      await cluster.addTargetTopic(topic);
+      const partitions = cluster.findTopicPartitionMetadata(topic).map((p) => ({ partition: p.partitionId }));
+      const [offsets] = await cluster.fetchTopicsOffset([{ topic, fromBeginning: false, partitions }]);
+      return new Map((offsets?.partitions ?? []).map((o) => [o.partition, BigInt(o.offset)]));
+    } finally {
+      await cluster.disconnect().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Every transactional id the broker knows, with its state (`kafka-transactions.sh list`,
+   * run in the broker container: kafkajs has no ListTransactions).
+   */
+  async transactions(): Promise<TransactionListing[]> {
+    return parseTransactionList(await this.transactionsTool(['list']));
+  }
+
+  /** `kafka-transactions.sh describe --transactional-id <id>`: state, start time, partitions. */
+  async describeTransaction(transactionalId: string): Promise<TransactionDescription> {
+    return parseTransactionDescription(await this.transactionsTool(['describe', '--transactional-id', transactionalId]));
+  }
+
+  /** Transactions of ids starting with `prefix` that are still open, described. */
+  async openTransactions(prefix: string): Promise<TransactionDescription[]> {
+    const open = (await this.transactions()).filter((t) => t.transactionalId.startsWith(prefix) && isOpenTransactionState(t.state));
+    const described: TransactionDescription[] = [];
+    for (const t of open) described.push(await this.describeTransaction(t.transactionalId));
+    // Listed open, but it may have ended between the two calls.
+    return described.filter((d) => isOpenTransactionState(d.state));
+  }
+
+  private async transactionsTool(args: string[], timeoutS = 60): Promise<string> {
+    // The tool's admin client would wait 60 s for an unreachable broker; `timeout` bounds the whole call.
+    const cmd = ['timeout', String(timeoutS), ...TOOLS, 'org.apache.kafka.tools.TransactionsCommand',
+      '--bootstrap-server', this.internalBootstrapServers, ...args];
+    const r = await this.node.started.exec(cmd);
+    if (r.exitCode !== 0) {
+      throw new Error(`kafka-transactions.sh ${args.join(' ')} exited ${r.exitCode}${r.exitCode === 124 ? ` (timed out after ${timeoutS} s)` : ''}: ${(r.stderr || r.stdout).trim().slice(0, 1_000)}`);
+    }
+    return r.stdout;
   }
 
   /** A reader that follows `topic` from the beginning (see OutputTap). */

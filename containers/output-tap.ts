@@ -21,7 +21,7 @@ export class OutputTap {
   constructor(
     private readonly kafka: Kafka,
     readonly topic: string,
-    private readonly isolation: 'read_committed' | 'read_uncommitted',
+    readonly isolation: 'read_committed' | 'read_uncommitted',
     /** Retries of the Kafka client before it gives up and the tap starts a new reader. */
     private readonly retries = 30,
   ) {}
@@ -80,7 +80,13 @@ export class OutputTap {
           // starts from the beginning again, as the tap commits no offsets.
           // Keeping them would fake duplicates.
           if (BigInt(m.offset) < from) continue;
-          this.records.push({ partition: batch.partition, offset: m.offset, value: m.value ? new Uint8Array(m.value) : null, arrivalMs: now });
+          this.records.push({
+            partition: batch.partition,
+            offset: m.offset,
+            value: m.value ? new Uint8Array(m.value) : null,
+            arrivalMs: now,
+            ...appendTime(m.timestamp),
+          });
         }
         // lastOffset() covers transaction markers, which a message offset never reaches.
         this.advance(batch.partition, BigInt(batch.lastOffset()) + 1n);
@@ -105,6 +111,11 @@ export class OutputTap {
 
   private advance(partition: number, next: bigint): void {
     if (next > (this.position.get(partition) ?? 0n)) this.position.set(partition, next);
+  }
+
+  /** The next offset to read per partition (control records included): how far the tap has read. */
+  positions(): Map<number, bigint> {
+    return new Map(this.position);
   }
 
   /** Waits until the tap has read everything below `ends` (partition -> end offset). */
@@ -136,4 +147,14 @@ export class OutputTap {
     await this.consumer?.disconnect().catch(() => undefined);
     this.consumer = undefined;
   }
+}
+
+/**
+ * The record's broker timestamp as OutputRecord.appendMs. `output` uses
+ * LogAppendTime, so kafkajs reports the batch's append time here (the sink's
+ * own event-time stamp is overwritten by the broker).
+ */
+function appendTime(timestamp: string | undefined): { appendMs?: number } {
+  const ms = Number(timestamp);
+  return timestamp !== undefined && Number.isFinite(ms) && ms >= 0 ? { appendMs: ms } : {};
 }

@@ -41,9 +41,17 @@ export function historyFromJson(json: unknown): History {
     number(rec.partition, `output[${i}].partition`);
     string(rec.offset, `output[${i}].offset`);
     number(rec.arrivalMs, `output[${i}].arrivalMs`);
+    if (rec.appendMs !== undefined) number(rec.appendMs, `output[${i}].appendMs`);
     if (rec.value !== null) base64(rec.value, `output[${i}].value`);
     const value = rec.value === null ? null : new Uint8Array(Buffer.from(rec.value as string, 'base64'));
-    return { partition: rec.partition as number, offset: rec.offset as string, value, arrivalMs: rec.arrivalMs as number };
+    return {
+      partition: rec.partition as number,
+      offset: rec.offset as string,
+      value,
+      arrivalMs: rec.arrivalMs as number,
+      // Absent in histories recorded before the broker's append time was kept.
+      ...(rec.appendMs === undefined ? {} : { appendMs: rec.appendMs as number }),
+    };
   });
   return { ...(h as unknown as History), events: events as unknown as History['events'], output };
 }

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +12,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** The Kafka broker image, from the broker's jars on Maven Central. */
 export async function ensureKafkaImage(cache: string, version: string, baseImage: string): Promise<string> {
-  const libs = path.join(cache, 'kafka-libs', version);
+  // Keyed by the pom too: a dependency added there must be resolved, not served from an older folder.
+  const pom = createHash('sha256').update(readFileSync(path.join(here, 'kafka', 'pom.xml'))).digest('hex').slice(0, 12);
+  const libs = path.join(cache, 'kafka-libs', `${version}-${pom}`);
   if (!existsSync(path.join(libs, '.complete'))) {
     const s = step(`Resolving the Kafka ${version} broker's jars from Maven Central`);
     await mvn(

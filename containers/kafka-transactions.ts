@@ -1,0 +1,89 @@
+// What Kafka's own `kafka-transactions.sh` (org.apache.kafka.tools.TransactionsCommand)
+// prints, as data. The tool prints a table: a header row, then one row per
+// transactional id, cells separated by tabs and padded with spaces. kafkajs has
+// no ListTransactions / DescribeTransactions API, so the harness runs the tool
+// in the broker container (see KafkaBroker.transactions) and parses it here.
+
+/** Transaction states after which a transactional id holds nothing open (Kafka's TransactionState). */
+const CLOSED_STATES = new Set(['Empty', 'CompleteCommit', 'CompleteAbort', 'Dead']);
+
+/** Ongoing, PrepareCommit, PrepareAbort, PrepareEpochFence: the transaction still holds the last stable offset back. */
+export function isOpenTransactionState(state: string): boolean {
+  return !CLOSED_STATES.has(state);
+}
+
+/** One row of `kafka-transactions.sh list`. */
+export interface TransactionListing {
+  transactionalId: string;
+  coordinator: number;
+  producerId: number;
+  state: string;
+}
+
+/** `kafka-transactions.sh describe --transactional-id <id>`. */
+export interface TransactionDescription {
+  transactionalId: string;
+  coordinatorId: number;
+  producerId: number;
+  producerEpoch: number;
+  state: string;
+  timeoutMs: number;
+  /** Epoch ms when the open transaction began; undefined when none is open (the tool prints "None" or -1). */
+  startTimeMs?: number;
+  durationMs?: number;
+  /** topic-partition names the transaction wrote to, e.g. output-0. */
+  partitions: string[];
+}
+
+/** Rows of the tool's table keyed by its header cells; lines before the header (warnings) are skipped. */
+export function parseToolTable(text: string, firstHeader: string): Record<string, string>[] {
+  const lines = text.split(/\r?\n/);
+  const start = lines.findIndex((l) => l.split('\t')[0]?.trim() === firstHeader);
+  if (start < 0) throw new Error(`no table with a '${firstHeader}' column in the tool's output: ${text.slice(0, 500)}`);
+  const header = cells(lines[start]!);
+  return lines
+    .slice(start + 1)
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const row = cells(l);
+      return Object.fromEntries(header.map((h, i) => [h, row[i] ?? '']));
+    });
+}
+
+function cells(line: string): string[] {
+  const parts = line.split('\t').map((c) => c.trim());
+  // The tool ends every row with a tab.
+  if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
+
+export function parseTransactionList(text: string): TransactionListing[] {
+  return parseToolTable(text, 'TransactionalId').map((r) => ({
+    transactionalId: r.TransactionalId!,
+    coordinator: Number(r.Coordinator),
+    producerId: Number(r.ProducerId),
+    state: r.TransactionState!,
+  }));
+}
+
+export function parseTransactionDescription(text: string): TransactionDescription {
+  const rows = parseToolTable(text, 'CoordinatorId');
+  if (rows.length !== 1) throw new Error(`expected one transaction in the tool's output, found ${rows.length}: ${text.slice(0, 500)}`);
+  const r = rows[0]!;
+  return {
+    transactionalId: r.TransactionalId!,
+    coordinatorId: Number(r.CoordinatorId),
+    producerId: Number(r.ProducerId),
+    producerEpoch: Number(r.ProducerEpoch),
+    state: r.TransactionState!,
+    timeoutMs: Number(r.TransactionTimeoutMs),
+    startTimeMs: optionalMs(r.CurrentTransactionStartTimeMs),
+    durationMs: optionalMs(r.TransactionDurationMs),
+    partitions: (r.TopicPartitions ?? '').split(',').map((p) => p.trim()).filter(Boolean),
+  };
+}
+
+function optionalMs(cell: string | undefined): number | undefined {
+  const n = Number(cell);
+  return cell === undefined || cell === '' || cell === 'None' || !Number.isFinite(n) || n < 0 ? undefined : n;
+}
