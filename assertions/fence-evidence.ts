@@ -1,0 +1,158 @@
+// Pure: what the fence before the final read (scenarios/harness/fence.ts)
+// left in the history, turned into reasons. The output the oracle judged is
+// complete only if every job was stopped before the last read and the reader
+// reached the end of every partition; for the exactly-once sink the broker
+// must also show nothing left in flight: the last stable offset at the high
+// watermark and no open transaction of the job's transactional-id prefix.
+//
+// Judged from each check's data, not its `ok`: the rule, not the recorder,
+// decides. The last check of each name counts (a fence is run once; a second
+// one supersedes the first).
+import type { HistoryEvent, SinkSemantics } from '../history/types.js';
+import type { Reason } from './outcome.js';
+
+export { LATE_DROPS_METRIC } from './late-drops.js';
+
+/** Names of the fence's 'check' events. */
+export const FENCE_CHECK = 'fence';
+export const FENCE_DRAIN_CHECK = 'fence-drain';
+export const EOS_LSO_CHECK = 'eos-lso';
+export const EOS_OPEN_TRANSACTIONS_CHECK = 'eos-open-transactions';
+/** Recorded only when the window operator's numLateRecordsDropped could not be read (judged by assertions/late-drops.ts). */
+export const LATE_DROPS_CHECK = 'late-drops-metric';
+
+/** How the fence stopped one job (the 'fence' check's data.jobs). */
+export interface FencedJob {
+  jobId: string;
+  how: 'stop-with-savepoint' | 'cancel' | 'ended-by-itself';
+  /** Flink's state afterwards: FINISHED, CANCELED, FAILED, or whatever it still was. */
+  finalState: string;
+  ms: number;
+  savepoint?: string;
+  /** Why the clean stop did not happen (cancel), or what went wrong on the way. */
+  why?: string;
+}
+
+/** One partition's end after the fence (the 'eos-lso' and 'fence-drain' checks' data.partitions); offsets as decimal strings. */
+export interface PartitionEnd {
+  partition: number;
+  hwm: string;
+  lso: string;
+  /** 'fence-drain' only: the reader's position (next offset to read). */
+  read?: string;
+}
+
+const ENDED = new Set(['FINISHED', 'CANCELED', 'FAILED']);
+
+type CheckEvent = Extract<HistoryEvent, { kind: 'check' }>;
+
+function lastCheck(events: readonly HistoryEvent[], name: string): CheckEvent | undefined {
+  let found: CheckEvent | undefined;
+  for (const e of events) if (e.kind === 'check' && e.name === name && (!found || e.t >= found.t)) found = e;
+  return found;
+}
+
+function offset(x: unknown): bigint | undefined {
+  if (typeof x !== 'string' && typeof x !== 'number') return undefined;
+  try {
+    return BigInt(x);
+  } catch {
+    return undefined;
+  }
+}
+
+function partitionsOf(c: CheckEvent | undefined): PartitionEnd[] | undefined {
+  const p = c?.data?.partitions;
+  if (!Array.isArray(p) || p.length === 0) return undefined;
+  const ok = p.every((x) => typeof x === 'object' && x !== null && typeof x.partition === 'number' && offset(x.hwm) !== undefined && offset(x.lso) !== undefined);
+  return ok ? (p as PartitionEnd[]) : undefined;
+}
+
+/**
+ * The fence's reasons: inconclusive when the harness cannot show that the
+ * output it judged is all there is; fail when the exactly-once sink left
+ * something in flight after a clean stop.
+ */
+export function fenceReasons(history: { readonly events: readonly HistoryEvent[] }, sink: SinkSemantics): Reason[] {
+  const reasons: Reason[] = [];
+  const fence = lastCheck(history.events, FENCE_CHECK);
+  const jobs = Array.isArray(fence?.data?.jobs) ? (fence.data.jobs as FencedJob[]) : undefined;
+  const stillLive = Array.isArray(fence?.data?.stillLive) ? (fence.data.stillLive as string[]) : [];
+  const notEnded = (jobs ?? []).filter((j) => !ENDED.has(j.finalState));
+  if (!fence || !jobs) {
+    reasons.push({ code: 'fence.job-not-stopped', effect: 'inconclusive', message: 'no fence before the final read: the job may have written after the output was read' });
+  } else if (notEnded.length > 0 || stillLive.length > 0 || !fence.ok) {
+    reasons.push({
+      code: 'fence.job-not-stopped',
+      effect: 'inconclusive',
+      message: `the fence did not stop every job before the final read: ${fence.detail}`,
+      evidence: { jobs: notEnded, stillLive },
+    });
+  }
+  // A cancelled job was not stopped cleanly: its sink had no chance to commit,
+  // so what it left open is expected, not an exactly-once defect.
+  const cancelled = (jobs ?? []).filter((j) => j.how === 'cancel');
+  const cleanStop = fence !== undefined && jobs !== undefined && cancelled.length === 0;
+  if (cancelled.length > 0) {
+    reasons.push({
+      code: 'fence.cancelled',
+      effect: 'info',
+      message: `the fence cancelled ${cancelled.map((j) => `${j.jobId} (${j.why ?? 'no reason'})`).join(', ')}: stop with savepoint did not end it`,
+      evidence: { jobs: cancelled },
+    });
+  }
+
+  const drain = lastCheck(history.events, FENCE_DRAIN_CHECK);
+  const drainParts = partitionsOf(drain);
+  const unread = (drainParts ?? []).filter((p) => offset(p.read) === undefined || offset(p.read)! < offset(sink === 'exactly-once' ? p.lso : p.hwm)!);
+  if (!drain || !drainParts || unread.length > 0 || !drain.ok) {
+    reasons.push({
+      code: 'fence.not-drained',
+      effect: 'inconclusive',
+      message: drain ? `output was not read to its end after the fence: ${drain.detail}` : 'output was not read to its end after the fence (no drain recorded)',
+      evidence: { partitions: unread.length ? unread : (drainParts ?? []) },
+    });
+  }
+
+  if (sink !== 'exactly-once') return reasons;
+
+  const lso = lastCheck(history.events, EOS_LSO_CHECK);
+  const lsoParts = partitionsOf(lso);
+  if (!lso || !lsoParts || lso.data?.unavailable === true) {
+    reasons.push({
+      code: 'eos.check-unavailable',
+      effect: 'inconclusive',
+      message: lso ? `the last stable offset could not be compared with the high watermark: ${lso.detail}` : 'the last stable offset was not compared with the high watermark',
+      evidence: { check: EOS_LSO_CHECK },
+    });
+  } else {
+    const below = lsoParts.filter((p) => offset(p.lso)! < offset(p.hwm)!);
+    if (below.length > 0) {
+      reasons.push({
+        code: 'eos.lso-below-hwm',
+        effect: cleanStop ? 'fail' : 'inconclusive',
+        message: `the last stable offset stayed below the high watermark after the fence (${below.map((p) => `p${p.partition} ${p.lso} < ${p.hwm}`).join(', ')}): records of an unfinished transaction${cleanStop ? '' : ' (after a cancel)'}`,
+        evidence: { partitions: below, deadlineMs: lso.data?.deadlineMs },
+      });
+    }
+  }
+
+  const txns = lastCheck(history.events, EOS_OPEN_TRANSACTIONS_CHECK);
+  const open = Array.isArray(txns?.data?.open) ? (txns.data.open as Record<string, unknown>[]) : undefined;
+  if (!txns || !open || txns.data?.unavailable === true) {
+    reasons.push({
+      code: 'eos.check-unavailable',
+      effect: 'inconclusive',
+      message: txns ? `open transactions could not be listed: ${txns.detail}` : 'open transactions of the sink were not listed',
+      evidence: { check: EOS_OPEN_TRANSACTIONS_CHECK },
+    });
+  } else if (open.length > 0) {
+    reasons.push({
+      code: 'eos.lingering-transaction',
+      effect: cleanStop ? 'fail' : 'inconclusive',
+      message: `${open.length} transaction(s) of '${String(txns.data?.prefix ?? '')}*' still open after the fence${cleanStop ? '' : ' (after a cancel)'}: ${open.map((t) => `${String(t.transactionalId)} ${String(t.state)}`).join(', ')}`,
+      evidence: { open },
+    });
+  }
+  return reasons;
+}
