@@ -25,6 +25,7 @@ const matrix: CalibrationMatrix = {
     cell('caught-one', 'taskmanager-kill', 'caught', ['oracle.wrong-count'], true),
     cell('gap-one', 'fault-free', 'survived', [], true),
     cell('gap-one', 'taskmanager-kill', 'error'),
+    cell('real-job', 'fault-free', 'caught', ['oracle.missing']),
   ],
 };
 
@@ -43,6 +44,12 @@ test('the table names the gap, the codes of each catch and escapes descriptions'
   expect(out).toContain('caught by taskmanager-kill');
   expect(out).toContain('GAP: survived');
   expect(out).toContain('d2 &#60;b&#62;');
-  expect(out.match(/<tr>/g)).toHaveLength(4);
+  expect(out.match(/<tr>/g)).toHaveLength(5);
+  // The control row: the real job caught by a scenario is a false alarm, not a catch.
+  expect(out).toContain('FALSE ALARM');
+  expect(out).toContain('NOT CLEAN');
+  // A survivor where none had to be caught is not shown as a gap.
+  expect(out).toMatch(/class="cal-expected"[^>]*>\s*<strong>survived/);
+  expect(out).toMatch(/class="cal-survived"[^>]*>\s*<strong>survived/);
   expect(out).toContain('not run');
 });

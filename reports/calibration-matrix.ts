@@ -8,6 +8,8 @@ import { formatDuration } from './format.js';
 import { html, type Html } from './html.js';
 
 export const CALIBRATION_MATRIX_FILE = 'calibration-matrix.json';
+/** The control row's name: the real job, which every scenario must pass. */
+export const REAL_JOB = 'real-job';
 
 /**
  * caught: the scenario's outcome failed on the mutant (problem codes say how);
@@ -77,8 +79,14 @@ const LABEL: Record<CellStatus, string> = { caught: 'caught', survived: 'survive
 function cell(c: CalibrationCell | undefined): Html {
   if (!c) return html`<td class="cal-none">not run</td>`;
   const title = [c.firstProblem, c.note].filter(Boolean).join('\n');
-  return html`<td class="cal-${c.status}${c.designedToCatch ? ' cal-designed' : ''}" title="${title}">
-    <strong>${LABEL[c.status]}</strong>${c.designedToCatch ? html` <span class="cal-mark" title="designed to catch">&#9733;</span>` : ''}
+  const control = c.mutant === REAL_JOB;
+  // A survivor is red where it had to be caught; elsewhere it is what the design expects.
+  const cls = control
+    ? c.status === 'survived' ? 'cal-caught' : 'cal-survived'
+    : c.status === 'survived' && !c.designedToCatch ? 'cal-expected' : `cal-${c.status}`;
+  const label = control ? (c.status === 'survived' ? 'passed' : c.status === 'caught' ? 'FALSE ALARM' : c.status) : LABEL[c.status];
+  return html`<td class="${cls}" title="${title}">
+    <strong>${label}</strong>${c.designedToCatch ? html` <span class="cal-mark" title="designed to catch">&#9733;</span>` : ''}
     ${c.codes.length ? html`<br><code>${c.codes.join(', ')}</code>` : ''}
     <br><small>${formatDuration(c.durationMs)}</small></td>`;
 }
@@ -102,12 +110,16 @@ export function renderCalibrationMatrix(m: CalibrationMatrix): Html {
       const ran = m.cells.some((c) => c.mutant === name);
       const verdict = !ran ? 'not run' : s.gap ? 'GAP: survived' : `caught by ${s.caughtBy.join(', ')}`;
       return html`<tr><th title="${description}">${name}</th>${m.scenarios.map((sc) => cell(at(name, sc)))}<td class="${s.gap ? 'cal-survived' : ''}">${verdict}</td></tr>`;
-    })}</tbody>
+    })}${m.cells.some((c) => c.mutant === REAL_JOB)
+      ? html`<tr><th title="the real job: every scenario must pass it, or its catches prove nothing">real job (control)</th>${m.scenarios.map((sc) => cell(at(REAL_JOB, sc)))}<td>${
+          m.cells.filter((c) => c.mutant === REAL_JOB).every((c) => c.status === 'survived') ? 'passed everywhere' : 'NOT CLEAN'
+        }</td></tr>`
+      : ''}</tbody>
   </table>
   <style>
     .calibration-matrix td, .calibration-matrix th { border: 1px solid #ccc; padding: 4px 8px; vertical-align: top; }
     .cal-caught { background: #e5f5e0; } .cal-survived { background: #fde0dd; } .cal-inconclusive { background: #fff7bc; }
-    .cal-error { background: #f0f0f0; } .cal-none { color: #999; } .cal-gap { color: #b30000; }
+    .cal-error { background: #f0f0f0; } .cal-expected { background: #f7f7f7; } .cal-none { color: #999; } .cal-gap { color: #b30000; }
   </style>
 </section>`;
 }

@@ -7,13 +7,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Reason, ScenarioOutcome } from '../../assertions/outcome.js';
 import type { Verdict } from '../../assertions/verdict.js';
-import { CALIBRATION_MATRIX_FILE, type CalibrationCell, type CalibrationMatrix } from '../../reports/calibration-matrix.js';
+import { CALIBRATION_MATRIX_FILE, REAL_JOB, renderCalibrationMatrix, type CalibrationCell, type CalibrationMatrix } from '../../reports/calibration-matrix.js';
 import { CALIBRATION_BODIES } from './calibration-bodies.js';
 import { CALIBRATION_SCENARIOS, MUTANTS, type CalibrationScenario, type Mutant } from './calibration-mutants.js';
 import { runScenario, type HarnessRun } from './scenario.js';
 
-/** The control row of the matrix: the real job, which every scenario must pass. */
-export const REAL_JOB = 'real-job';
+export { REAL_JOB };
 
 /** Reasons that say the run could not be judged, not that the job was wrong. */
 const NOT_A_CATCH = new Set(['control.not-detected', 'scenario.assertion', 'scenario.error', 'oracle.not-judged']);
@@ -106,5 +105,7 @@ export async function recordCell(run: HarnessRun, cell: CalibrationCell, mutants
   if (run.settings.tier === 'nightly') matrix.tier = 'nightly';
   matrix.cells = [...matrix.cells.filter((c) => !(c.mutant === cell.mutant && c.scenario === cell.scenario)), cell];
   await writeFile(file, `${JSON.stringify(matrix, null, 2)}\n`);
+  // Readable on its own too, until the run report embeds it.
+  await writeFile(path.join(run.runDir, 'calibration-matrix.html'), `<!doctype html><meta charset="utf-8"><title>Calibration</title>${renderCalibrationMatrix(matrix).text}\n`);
   return matrix;
 }
