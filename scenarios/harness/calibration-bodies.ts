@@ -21,6 +21,8 @@ const EXACTLY_ONCE: OraclePolicy = { sink: 'exactly-once', time: 'event-time' };
 const EXACTLY_ONCE_JOB: JobSpec = { checkpointing: true, eventTime: true, exactlyOnce: true };
 /** Event time 20x wall time: a window every 0.75 s, so a kill lands in open windows and after uncheckpointed output. */
 const SPEEDUP = 20;
+/** The last wait for output: a real job settles within seconds; a mutant's missing window never comes. */
+const FINAL_SETTLE_MS = 30_000;
 
 export interface CalibrationBody {
   options: ScenarioOptions;
@@ -62,7 +64,7 @@ export const CALIBRATION_BODIES: Record<CalibrationScenario, CalibrationBody> = 
       const { jobId } = await submitJob(s, PLAYGROUND_JOB, { via: 'rest' });
       await waitForJobRunning(s, jobId);
       await s.generator({ mode: 'fast', windows: 6 }).start().done();
-      await settleOrNote(s, 60_000);
+      await settleOrNote(s, FINAL_SETTLE_MS);
       return s.judge(AT_LEAST_ONCE, { expect });
     },
   },
@@ -76,7 +78,7 @@ export const CALIBRATION_BODIES: Record<CalibrationScenario, CalibrationBody> = 
       await waitForCheckpointsAndOutput(s, jobId, 2);
       await killAndRecover(s, jobId);
       await generator.stop();
-      await settleOrNote(s, 60_000);
+      await settleOrNote(s, FINAL_SETTLE_MS);
       return s.judge(AT_LEAST_ONCE, { expect });
     },
   },
@@ -94,7 +96,7 @@ export const CALIBRATION_BODIES: Record<CalibrationScenario, CalibrationBody> = 
       await generator.done();
       const restore = await resumeFromSavepoint(s, PLAYGROUND_JOB, stopped.location, { via: 'rest' });
       if (restore.kind !== 'restored') throw new Error(`the job did not resume from ${stopped.location}: ${restore.kind}: ${JSON.stringify(restore).slice(0, 500)}`);
-      await settleOrNote(s, 60_000);
+      await settleOrNote(s, FINAL_SETTLE_MS);
       return s.judge(AT_LEAST_ONCE, { expect });
     },
   },
@@ -108,7 +110,7 @@ export const CALIBRATION_BODIES: Record<CalibrationScenario, CalibrationBody> = 
       await waitForCheckpointsAndOutput(s, jobId, 2);
       await killAndRecover(s, jobId);
       await generator.stop();
-      await settleOrNote(s, 60_000);
+      await settleOrNote(s, FINAL_SETTLE_MS);
       return s.judge(EXACTLY_ONCE, { expect });
     },
   },
