@@ -1,8 +1,10 @@
 // Which lines of a Flink node's log show its Kafka clients losing the broker.
 // Pure: Flink's console log as text in, the matching lines with their own
 // time out. Patterns are kafka-clients' own messages (NetworkClient,
-// AbstractCoordinator, Sender), the same in the 3.x clients of Flink 1.20's
-// connector and the 4.x clients of Flink 2.2's.
+// AbstractCoordinator, ClientUtils) and Flink's KafkaSourceReader, as seen in
+// real 2.2.1 runs (Kafka 4.1 clients). kafka-clients has logged these
+// NetworkClient/AbstractCoordinator messages since 2.x, so 1.20's connector
+// (3.x clients) should match too; not yet seen on 1.20.3 with a broker fault.
 
 export interface KafkaClientLine {
   /** The line's log4j timestamp, epoch ms (the containers log in UTC). */
@@ -22,7 +24,12 @@ const PATTERNS: readonly { what: string; pattern: RegExp }[] = [
   { what: 'request-timeout', pattern: /Disconnecting from node -?\d+ due to (?:request|socket connection setup) timeout/ },
   { what: 'metadata-failed', pattern: /Metadata update failed/ },
   { what: 'network-error', pattern: /NETWORK_EXCEPTION|NetworkException|DisconnectException/ },
+  // The job's KafkaSource itself (logger org.apache.flink.connector.kafka...): offsets of a completed checkpoint not committed.
+  { what: 'offset-commit-failed', pattern: /Failed to commit consumer offsets for checkpoint/ },
 ];
+
+/** Loggers whose lines can be evidence: Kafka's clients, and Flink's Kafka connector. */
+const KAFKA_LOGGERS = /^org\.apache\.(?:kafka\.|flink\.connector\.kafka\.)/;
 
 /** `2026-12-01 20:33:04,826 WARN  org.apache.kafka.clients.NetworkClient [] - ...` */
 const LOG_LINE = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d),(\d{3}) +(\w+) +(\S+)/;
@@ -33,7 +40,7 @@ export function kafkaClientErrors(log: string, sinceMs: number, perKind = 3): Ka
   const seen = new Map<string, number>();
   for (const line of log.split('\n')) {
     const m = LOG_LINE.exec(line);
-    if (!m || !m[5]!.startsWith('org.apache.kafka.')) continue;
+    if (!m || !KAFKA_LOGGERS.test(m[5]!)) continue;
     const at = Date.parse(`${m[1]}T${m[2]}.${m[3]}Z`);
     if (!(at >= sinceMs)) continue;
     const hit = PATTERNS.find((p) => p.pattern.test(line));
