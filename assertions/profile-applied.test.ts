@@ -133,6 +133,15 @@ describe('profile applied', () => {
     expect(decide(profileReasons(historyOf(checkEvent(p, gone)), p)).outcome).toBe('inconclusive');
   });
 
+  test('incremental: two full checkpoints after the first prove nothing (inconclusive), three do (fail)', () => {
+    const p: ExpectedProfile = { name: 'inc', stateBackend: 'rocksdb', incremental: true, checkpoints: { mode: 'aligned' }, checkpointIntervalMs: 1000, restoreMode: 'NO_CLAIM', savepointFormat: 'canonical', scheduler: 'default', changelog: false };
+    const rb = appliedReadBack(p);
+    for (const c of rb.checkpoints) c.checkpointedSize = c.stateSize;
+    expect(decide(profileReasons(historyOf(checkEvent(p, rb)), p)).outcome).toBe('fail');
+    rb.checkpoints.pop();
+    expect(decide(profileReasons(historyOf(checkEvent(p, rb)), p)).outcome).toBe('inconclusive');
+  });
+
   test('a savepoint in the wrong format fails', () => {
     const p: ExpectedProfile = { name: 'native', stateBackend: 'rocksdb', incremental: true, checkpoints: { mode: 'aligned' }, checkpointIntervalMs: 1000, restoreMode: 'NO_CLAIM', savepointFormat: 'native', scheduler: 'default', changelog: false };
     const rb = appliedReadBack(p, { savepoint: true });

@@ -151,7 +151,8 @@ export function profileFindings(p: ExpectedProfile, rb: ProfileReadBack): Findin
   const done = completedCheckpoints(rb);
   // The first checkpoint of a job is full whatever the setting: judge the later ones.
   const later = done.slice(1).map(checkpointKind).filter((k): k is 'incremental' | 'full' => k !== undefined);
-  const sizes = later.length === 0 ? undefined : later.includes('incremental') ? 'incremental' : 'full';
+  // An incremental checkpoint can upload all of its state (all files new): only three full ones in a row say "not incremental".
+  const sizes = later.includes('incremental') ? 'incremental' : later.length >= (p.incremental ? 3 : 1) ? 'full' : undefined;
   out.push(finding('incremental checkpoints (sizes)', 'checkpoints history checkpointed_size < state_size', p.incremental ? 'incremental' : 'full', sizes));
   // Checkpoint type: from the start unaligned only with an aligned timeout of 0; aligned ones are CHECKPOINT.
   // (Seen on 2.2.1 with timeout 0: a job's very first checkpoint may still be an aligned CHECKPOINT, the later ones UNALIGNED_CHECKPOINT.)
