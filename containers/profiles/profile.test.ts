@@ -116,3 +116,13 @@ describe('profiles', () => {
     expect(props).toMatchObject({ 'metrics.latency.interval': '1000', 'state.backend.type': 'rocksdb', 'jobmanager.scheduler': 'default', 'rest.flamegraph.enabled': 'false' });
   });
 });
+
+describe('resolveProfile (npm start --profile / --flink-conf)', () => {
+  test('HARNESS_PROFILE and HARNESS_FLINK_CONF resolve to one profile, or one error before any container starts', async () => {
+    const { resolveProfile } = await import('./resolve.js');
+    expect(resolveProfile({ profile: 'production', flinkVersion: '2.2.1' }).profile.name).toBe('production');
+    expect(() => resolveProfile({ profile: 'forst', flinkVersion: '1.20.3' })).toThrow(/valid: hashmap, rocksdb/);
+    expect(() => resolveProfile({ profile: 'nope', flinkVersion: '2.2.1' })).toThrow(/Unknown profile 'nope'/);
+    expect(() => resolveProfile({ profile: 'playground', flinkVersion: '2.2.1', flinkConf: '/nonexistent/config.yaml' })).toThrow(/Cannot read/);
+  });
+});
