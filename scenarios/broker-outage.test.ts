@@ -1,9 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { expectVerdictOk } from '../assertions/expect-verdict.js';
-import { PLAYGROUND_JOB } from '../containers/job-spec.js';
+import { PLAYGROUND_JOB, VERTEX } from '../containers/job-spec.js';
 import type { OutputTap } from '../containers/output-tap.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
-import { kafkaOutage } from '../faults/broker.js';
+import { kafkaOutage, pauseKafka, unpauseKafka } from '../faults/broker.js';
+import { killTaskManager, startTaskManager } from '../faults/taskmanager.js';
+import { waitFor } from '../containers/wait.js';
 import { writePhaseOne } from './harness/input-phases.js';
 import { runScenario } from './harness/scenario.js';
 
@@ -46,7 +48,7 @@ describe('broker outage', () => {
         generator.resume();
         await generator.done();
         expect(await s.settle(180_000), 'all windows after the outage').toBe(true);
-        const verdict = s.judge({ sink: 'at-least-once', time: 'event-time' });
+        const verdict = await s.judge({ sink: 'at-least-once', time: 'event-time' });
         expectVerdictOk(verdict);
         expect(verdict.summary.expectedKeys).toBe(WINDOWS * 6);
 
@@ -60,6 +62,69 @@ describe('broker outage', () => {
       } finally {
         await fragile.stop();
       }
+    });
+  });
+
+  // The job restarts while the broker is unreachable: its source tasks come
+  // back with their partitions restored from the checkpoint but nothing to read
+  // for longer than the job's idleness timeout (5 s), while a backlog of 4
+  // windows on both partitions waits for them. When the broker answers again,
+  // the Kafka consumer hands over one partition's backlog before the other's
+  // (500 records a poll, partition by partition). A partition output marked
+  // idle meanwhile lets the first partition drive the watermark alone, and the
+  // other's records of the same windows come late and are dropped.
+  // The broker is paused (docker pause), not stopped: a stopped container's
+  // name no longer resolves on Docker's network, and a job cannot even create
+  // its Kafka clients ("No resolvable bootstrap urls"), so it would only come up
+  // once the broker is back. A paused broker is what an unreachable host looks
+  // like: its name resolves, connections are accepted, nothing answers.
+  test(`the job restarts while Kafka does not answer, longer than its idleness timeout: no window is lost when the broker answers again`, async () => {
+    /**
+     * How long the restarted job sits with its tasks up and no broker: well past
+     * its idleness timeout (ClickEventCount.IDLENESS, 5 s), and past the Kafka
+     * clients' request timeout (30 s), so they log losing the broker (the
+     * pause's evidence).
+     */
+    const IDLE_FOR_MS = 30_000;
+    await runScenario('broker-outage-restart', {}, async (s) => {
+      const { jobId } = await submitJob(s, PLAYGROUND_JOB, { via: 'cli' });
+      await waitForJobRunning(s, jobId);
+      const generator = await writePhaseOne(s, WINDOWS, PHASE_1_WINDOWS, 'phase 1 output before the kill');
+
+      // No TaskManager: the job waits for slots while phase 2 becomes a backlog on both partitions.
+      await killTaskManager(s);
+      await waitFor('the JobManager to notice the lost TaskManager', async (seen) => {
+        const o = await s.cluster.rest.overview();
+        seen(`${o.taskmanagers} TaskManager(s)`);
+        return o.taskmanagers === 0 ? true : undefined;
+      }, { timeoutMs: 30_000, intervalMs: 200 });
+      generator.resume();
+      await generator.done();
+
+      // The broker stops answering; the TaskManager comes back and the job restarts from its checkpoint with nothing to read.
+      await pauseKafka(s);
+      try {
+        await startTaskManager(s);
+        await s.cluster.waitForTaskManagers(1);
+        await waitForJobRunning(s, jobId);
+        await new Promise((r) => setTimeout(r, IDLE_FOR_MS));
+        // It sat IDLE_FOR_MS running, and its restarted source sent nothing: no input reached it.
+        const job = await s.cluster.rest.job(jobId);
+        expect(job.state, 'the restarted job keeps running without a broker').toBe('RUNNING');
+        const source = job.vertices.find((v) => v.name.includes(VERTEX.source));
+        expect(source?.metrics['write-records'], 'records the restarted source sent while the broker was paused').toBe(0);
+        s.extra.restartedJobWithoutBrokerMs = IDLE_FOR_MS;
+      } finally {
+        await unpauseKafka(s);
+      }
+      const restored = (await s.cluster.rest.checkpoints(jobId)).latest.restored;
+      expect(restored, 'the job restored a checkpoint').not.toBeNull();
+      s.extra.restoredCheckpoint = restored?.id;
+
+      expect(await s.settle(180_000), 'all windows after the broker answers again').toBe(true);
+      const verdict = await s.judge({ sink: 'at-least-once', time: 'event-time' });
+      expectVerdictOk(verdict);
+      expect(verdict.summary.expectedKeys).toBe(WINDOWS * 6);
     });
   });
 });

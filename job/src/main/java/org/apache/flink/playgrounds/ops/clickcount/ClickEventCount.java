@@ -15,7 +15,8 @@ import org.apache.flink.playgrounds.ops.clickcount.functions.BackpressureMap;
 import org.apache.flink.playgrounds.ops.clickcount.functions.ClickEventStatisticsCollector;
 import org.apache.flink.playgrounds.ops.clickcount.functions.CountingAggregator;
 import org.apache.flink.playgrounds.ops.clickcount.functions.PassThroughMap;
-import org.apache.flink.playgrounds.ops.clickcount.watermarks.IdleUntilFirstEvent;
+import org.apache.flink.playgrounds.ops.clickcount.watermarks.IdleWithoutSplitsSource;
+import org.apache.flink.playgrounds.ops.clickcount.watermarks.SilentUntilFirstEvent;
 import org.apache.flink.playgrounds.ops.clickcount.records.ClickEvent;
 import org.apache.flink.playgrounds.ops.clickcount.records.ClickEventDeserializationSchema;
 import org.apache.flink.playgrounds.ops.clickcount.records.ClickEventStatistics;
@@ -160,16 +161,19 @@ public class ClickEventCount {
         // a fast replay (catch-up after a failure or savepoint restore) one partition can be far
         // ahead in event time, the watermark would jump with it, and the records of the lagging
         // partition would arrive as late and be dropped, breaking the "count = 1000" invariant.
-        // A subtask without a partition must not hold back the watermark forever, so an output that
-        // never sees an event goes idle; a partition that had events never does (see
-        // IdleUntilFirstEvent for why Flink's withIdleness loses records after a broker outage).
+        // A partition output never goes idle and emits no watermark before its first event, so every
+        // partition a subtask reads (restored ones too) holds its watermark until read. Only a subtask
+        // with no partition at all goes idle, after IDLENESS (IdleWithoutSplitsSource), so it does not
+        // hold back the windows forever. Flink's withIdleness decides per partition from time without
+        // records, which a broker outage produces too: the first partition read afterwards then
+        // drove the watermark alone and the other's records were dropped as late.
         final WatermarkStrategy<ClickEvent> watermarks = WatermarkStrategy
-                .<ClickEvent>forGenerator(ctx -> new IdleUntilFirstEvent<>(
-                        new BoundedOutOfOrdernessWatermarks<>(MAX_OUT_OF_ORDERNESS), IDLENESS))
+                .<ClickEvent>forGenerator(ctx -> new SilentUntilFirstEvent<>(
+                        new BoundedOutOfOrdernessWatermarks<>(MAX_OUT_OF_ORDERNESS)))
                 .withTimestampAssigner((event, recordTimestamp) -> event.getTimestamp());
 
         DataStream<ClickEvent> clicks = env
-                .fromSource(source, watermarks, SOURCE_NAME)
+                .fromSource(IdleWithoutSplitsSource.of(source, IDLENESS), watermarks, SOURCE_NAME)
                 .uid(SOURCE_UID)
                 // Only keeps the playground's vertex name "Timestamps/Watermarks" visible in the Web
                 // UI. It is a plain identity map: it forwards the source's timestamps and watermarks
