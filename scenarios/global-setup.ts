@@ -5,6 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { isHarnessError } from '../config/harness-error.js';
 import { info } from '../config/progress.js';
 import { loadSettings } from '../config/settings.js';
+import { describeKafkaConnector } from '../containers/artifacts/flink-release.js';
 import { prepareImages } from '../containers/images/index.js';
 import { sweep } from '../containers/janitor.js';
 import { startWatchdog } from '../containers/watchdog.js';
@@ -25,10 +26,13 @@ export default async function setup(project: TestProject) {
   // Removes the run's containers within seconds if this process dies without its teardown (SIGKILL, OOM).
   const watchdog = startWatchdog(runId, path.join(runDir, 'watchdog.log'));
   const startedAt = Date.now();
+  let connector: string | undefined;
   try {
     const swept = await sweep({ crashed: true });
     if (swept.containers.length) info(`Removed ${swept.containers.length} container(s) left by crashed runs`);
     const images = await prepareImages(settings);
+    // Which flink-connector-kafka the run's job jar was built against, and where it came from.
+    connector = describeKafkaConnector(images.release);
     project.provide('harness', { runId, runDir, settings, images });
   } catch (e) {
     // One clear error instead of a stack trace per scenario.
@@ -47,6 +51,7 @@ export default async function setup(project: TestProject) {
       startedAt,
       finishedAt: Date.now(),
       settings: { ...settings, node: process.version },
+      versions: connector ? { 'flink-connector-kafka': connector } : undefined,
       scenarios,
     });
     const latest = path.join(settings.outDir, 'reports', 'latest');
