@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 // `npm run playground`: the operations playground, up until Ctrl-C.
 // Builds (or reuses) the images, starts Kafka, a JobManager, a TaskManager and
 // the CLI client, submits "Click Event Count" through the real `flink` CLI,
@@ -11,6 +12,7 @@ import { loadSettings } from '../config/settings.js';
 import { startCluster, type Cluster } from '../containers/cluster.js';
 import { prepareImages } from '../containers/images/index.js';
 import { sweep } from '../containers/janitor.js';
+import { startWatchdog } from '../containers/watchdog.js';
 import { PLAYGROUND_JOB } from '../containers/job-spec.js';
 import { HistoryRecorder } from '../history/recorder.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
@@ -27,6 +29,9 @@ const opts = program.opts<{ webUiPort: string; taskManagers: string; generator: 
 
 const settings = loadSettings();
 const runId = newRunId();
+// Removes the playground's containers within seconds if this process is killed without its shutdown (SIGKILL).
+mkdirSync(path.join(settings.outDir, 'runs', runId), { recursive: true });
+const watchdog = startWatchdog(runId, path.join(settings.outDir, 'runs', runId, 'watchdog.log'));
 let cluster: Cluster | undefined;
 let generator: ClickGenerator | undefined;
 let stopping = false;
@@ -38,6 +43,7 @@ async function shutdown(code: number): Promise<never> {
     await generator?.stop().catch(() => undefined);
     await cluster?.stop().catch(() => undefined);
     const left = await sweep({ runId }).catch(() => undefined);
+    watchdog.release();
     info(`Removed. ${left && left.containers.length ? `(janitor also removed ${left.containers.length} container(s))` : 'Nothing left behind.'}`);
   }
   process.exit(code);
