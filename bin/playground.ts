@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 // `npm run playground`: the operations playground, up until Ctrl-C.
 // Builds (or reuses) the images, starts Kafka, a JobManager, a TaskManager and
 // the CLI client, submits "Click Event Count" through the real `flink` CLI,
 // runs the paced click generator, prints where to look, and on Ctrl-C
 // removes every container and network it made.
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { isHarnessError } from '../config/harness-error.js';
