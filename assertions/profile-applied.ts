@@ -183,7 +183,8 @@ export function profileFindings(p: ExpectedProfile, rb: ProfileReadBack): Findin
       out.push(finding('first checkpoint after a NO_CLAIM restore', 'checkpoints history checkpointed_size vs state_size', 'full', first && checkpointKind(first)));
     }
   }
-  // (A stopped job's statistics on 2.2.1 do not list its final savepoint: the JobManager's trigger line names its format.)
+  // Savepoints: their statistics entry (savepointFormat) and the JobManager's trigger line (formatType), whichever is there
+  // (Flink keeps only web.checkpoints.history entries: 10 by default, so a stop's savepoint can be missing from the REST answer).
   const savepoints = rb.checkpoints.filter((c) => c.isSavepoint && c.status === 'COMPLETED' && c.savepointFormat !== undefined);
   const formats = [...new Set([...savepoints.map((c) => c.savepointFormat!), ...(rb.savepointFormatsInLog ?? []).map((f) => f.format)])].sort();
   if (formats.length > 0) out.push(finding('savepoint format', 'savepointFormat / JobManager log formatType', p.savepointFormat.toUpperCase(), formats.join(',')));
