@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { decide } from '../assertions/outcome.js';
 import { profileReasons, type ProfileReadBack } from '../assertions/profile-applied.js';
@@ -36,12 +37,13 @@ type Plan = { kill?: boolean; resume?: boolean };
 async function submitWithProfile(s: Scenario, profile: Profile, savepoint?: string): Promise<string> {
   const release = releaseCapabilities(s.images.release.version);
   const args = ['run', '-d', ...(savepoint ? ['-s', savepoint, ...restoreModeCliArgs(profile.restoreMode, release)] : []), s.cluster.cli.jarPath, ...programArgs(PLAYGROUND_JOB)];
-  return recorded(s, 'operation', 'submit-job-cli', `Click Event Count${savepoint ? ` from ${savepoint} (${profile.restoreMode})` : ''}`, async () => {
+  // The target names the savepoint as submitJob does, so the stop-with-savepoint evidence rule pairs the resume with its stop.
+  return recorded(s, 'operation', 'submit-job-cli', `Click Event Count${savepoint ? ` from ${path.basename(savepoint)}` : ''}`, async () => {
     const r = await s.cluster.cli.run(args);
     const jobId = parseSubmittedJobId(r.stdout);
     if (r.exitCode !== 0 || !jobId) throw new Error(`flink ${args.join(' ')} failed (exit ${r.exitCode}):\n${r.stdout.slice(-2_000)}\n${r.stderr.slice(-2_000)}`);
     return jobId;
-  }, (id) => `job ${id}`);
+  }, (id) => `job ${id}${savepoint ? ` (${profile.restoreMode})` : ''}`);
 }
 
 /** `flink stop --type <format>`: stop with a savepoint in the profile's format. */
