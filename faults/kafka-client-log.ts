@@ -2,9 +2,9 @@
 // Pure: Flink's console log as text in, the matching lines with their own
 // time out. Patterns are kafka-clients' own messages (NetworkClient,
 // AbstractCoordinator, ClientUtils) and Flink's KafkaSourceReader, as seen in
-// real 2.2.1 runs (Kafka 4.1 clients). kafka-clients has logged these
-// NetworkClient/AbstractCoordinator messages since 2.x, so 1.20's connector
-// (3.x clients) should match too; not yet seen on 1.20.3 with a broker fault.
+// real broker outages on 2.2.1 (Kafka 4.1 clients: "Node may not be
+// available") and 1.20.3 (3.x clients: "Broker may not be available",
+// "due to socket connection setup timeout").
 
 export interface KafkaClientLine {
   /** The line's log4j timestamp, epoch ms (the containers log in UTC). */
