@@ -14,6 +14,8 @@ import { ScheduleVerdictFailed } from '../faults/schedule/schedule-failure.js';
 import { SCHEDULE_SUITES, suiteSeed, suiteTestName, type ScheduleSuite } from '../faults/schedule/suites.js';
 import type { ScenarioResult } from '../reports/run-report.js';
 import { harnessRun, runScenario } from './harness/scenario.js';
+import { markInconclusive } from './harness/scenario-outcome.js';
+import type { ScenarioOutcome } from '../assertions/outcome.js';
 
 // Issue 5: property-based fault schedules. fast-check generates schedules of
 // operations and faults (model-based: each step has a precondition on the
@@ -37,6 +39,8 @@ interface RunRecord {
   steps?: string[];
   verdict?: string;
   error?: string;
+  /** The run's outcome and, when it did not pass, its decisive reason codes. */
+  outcome?: string;
 }
 
 for (const suite of SCHEDULE_SUITES) {
@@ -114,7 +118,7 @@ for (const suite of SCHEDULE_SUITES) {
         counterexample: counterexample ? describeSchedule(counterexample) : undefined,
         fastCheckCounterexample: counterexample ? String(counterexample.commands) : undefined,
         replay: replayCmd,
-        runs: records.map((r) => `${r.path} ${r.phase} ${r.status}${r.durationMs ? ` ${(r.durationMs / 1000).toFixed(0)} s` : ''} (${r.scenario})`),
+        runs: records.map((r) => `${r.path} ${r.phase} ${r.status}${r.outcome && r.outcome !== 'pass' ? ` [${r.outcome}]` : ''}${r.durationMs ? ` ${(r.durationMs / 1000).toFixed(0)} s` : ''} (${r.scenario})`),
       };
       await writeSummary(runDir, suite, settings.flinkVersion, details.failed !== suite.control ? 'failed' : 'passed', Date.now() - started, summary);
       info(`fault schedules [${suite.id}]: ${JSON.stringify({ ...summary, runs: undefined }, null, 2)}`);
@@ -136,6 +140,15 @@ for (const suite of SCHEDULE_SUITES) {
       }
       expect(details.interrupted, 'the property was interrupted').toBe(false);
       expect(summary.runsPassed, 'schedules that ran and passed').toBe(runs);
+      // Every schedule held, but a fault Flink's records do not confirm makes its run no pass: the property is inconclusive.
+      const unconfirmed = records.filter((r) => r.outcome?.startsWith('inconclusive'));
+      if (unconfirmed.length > 0) {
+        const codes = [...new Set(unconfirmed.flatMap((r) => r.outcome!.replace(/^inconclusive: /, '').split(', ')))];
+        await markInconclusive({
+          outcome: 'inconclusive',
+          reasons: [{ code: (codes[0] ?? 'schedule.inconclusive') as `${string}.${string}`, effect: 'inconclusive', message: `${unconfirmed.length} of ${records.length} schedule run(s) inconclusive (${codes.join(', ')}): ${unconfirmed.map((r) => r.path).join(', ')}` }],
+        });
+      }
     });
   });
 }
@@ -149,7 +162,12 @@ async function runOne(
   const budget = harnessRun().settings.scheduleRunBudgetMs;
   const deadline = Date.now() + budget;
   let rejected: ScheduleVerdictFailed | undefined;
-  await runScenario(record.scenario, { outputIsolation: suite.isolation }, async (s) => {
+  // Inconclusive runs are recorded, not skipped: a skip inside the property would read as a counterexample.
+  const onOutcome = (o: ScenarioOutcome) => {
+    const codes = [...new Set(o.reasons.filter((r) => r.effect === o.outcome).map((r) => r.code))];
+    record.outcome = o.outcome === 'pass' ? 'pass' : `${o.outcome}: ${codes.join(', ')}`;
+  };
+  await runScenario(record.scenario, { outputIsolation: suite.isolation, inconclusive: 'record', onOutcome }, async (s) => {
     if (suite.control) s.extra.negativeControl = 'job without --checkpointing: the oracle must reject this run (missing or wrong counts)';
     s.extra.faultSchedule = { suite: suite.id, seed: where.seed, path: where.path, phase: where.phase, job: suite.job, policy: suite.policy, budgetMs: budget };
     s.extra.schedule = record.schedule;

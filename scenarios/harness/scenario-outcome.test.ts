@@ -12,7 +12,9 @@ const right = judge(
   ledger,
   [{ partition: 0, offset: '0', arrivalMs: 1, value: new TextEncoder().encode('{"windowStart":0,"windowEnd":15000,"page":"/help","count":3}') }],
   { sink: 'at-least-once', time: 'event-time' },
+  { disturbances: [], lateRecordsDropped: [{ jobId: 'j', vertex: 'ClickEvent Counter', value: 0, t: 2 }] },
 );
+const unreadLateDrops = judge(ledger, [], { sink: 'at-least-once', time: 'event-time' }, { disturbances: [] });
 
 describe('a scenario outcome', () => {
   test('fail beats inconclusive beats pass, and a pass has no fail or inconclusive reason', () => {
@@ -29,8 +31,10 @@ describe('a scenario outcome', () => {
   test("an oracle failure is a fail reason per problem kind; a right run adds none", () => {
     expect(missing.ok).toBe(false);
     const decisive = (v: typeof missing) => judgmentReasons({ verdict: v, expect: 'pass' }).filter((r) => r.effect !== 'info').map((r) => [r.code, r.effect]);
-    expect(decisive(missing)).toEqual([['oracle.missing', 'fail']]);
+    expect(decisive(missing)[0]).toEqual(['oracle.missing', 'fail']);
     expect(decisive(right)).toEqual([]);
+    // No numLateRecordsDropped reading: the oracle cannot vouch for the run.
+    expect(decisive(unreadLateDrops)).toContainEqual(['oracle.late-drops-unread', 'inconclusive']);
   });
 
   test('a negative control passes only when the oracle rejects it', () => {

@@ -7,7 +7,8 @@ import { decide, decisiveReason, type Reason, type ScenarioOutcome } from '../..
 import type { Verdict } from '../../assertions/verdict.js';
 import { faultEvidence } from '../../assertions/fault-evidence.js';
 import { oracleReasons } from '../../assertions/oracle-reasons.js';
-import type { History } from '../../history/types.js';
+import type { History, SinkSemantics } from '../../history/types.js';
+import { fenceReasons } from '../../assertions/fence-evidence.js';
 import type { ScenarioResult } from '../../reports/run-report.js';
 
 export interface Judgment {
@@ -21,6 +22,8 @@ export interface ScenarioRecord {
   history: History;
   /** The scenario wrote input: then it must have judged the output. */
   usedGenerator: boolean;
+  /** The sink its output was judged for (undefined: never judged, so there was no fence to judge either). */
+  sink?: SinkSemantics;
 }
 
 /** Extra rules over the history (fault evidence, the fence): each returns the reasons it finds. */
@@ -29,7 +32,7 @@ export type EvidenceRule = (history: History, judgments: readonly Judgment[]) =>
 /** The evidence rules every scenario's history goes through. */
 const rules: EvidenceRule[] = [(history) => faultEvidence(history)];
 
-export function decideScenario({ result, judgments, history, usedGenerator }: ScenarioRecord): ScenarioOutcome {
+export function decideScenario({ result, judgments, history, usedGenerator, sink }: ScenarioRecord): ScenarioOutcome {
   const reasons: Reason[] = [];
   if (result.status === 'failed') reasons.push({ code: 'scenario.assertion', effect: 'fail', message: firstLine(result.error) });
   if (result.status === 'error') reasons.push({ code: 'scenario.error', effect: 'fail', message: firstLine(result.error) });
@@ -37,6 +40,8 @@ export function decideScenario({ result, judgments, history, usedGenerator }: Sc
   if (usedGenerator && judgments.length === 0 && result.status === 'passed') {
     reasons.push({ code: 'oracle.not-judged', effect: 'inconclusive', message: 'the scenario wrote input but never judged the output' });
   }
+  // Output judged: the fence before the final read must have held (stopped, drained, no transaction left open).
+  if (sink) reasons.push(...fenceReasons(history, sink));
   for (const rule of rules) {
     try {
       reasons.push(...rule(history, judgments));
@@ -59,7 +64,8 @@ export function judgmentReasons({ verdict, expect }: Judgment): Reason[] {
       ? [{ code: 'control.not-detected', effect: 'fail', message: `a negative control passed the oracle (${policy}): the check cannot fail` }]
       : [{ code: 'control.detected', effect: 'info', message: `the oracle rejected the control as it must (${policy}): ${failures.length} failure(s)` }];
   }
-  return oracleReasons(verdict);
+  // A late-drop count the fence could not read leaves a hole in the oracle: inconclusive, not pass.
+  return oracleReasons(verdict, { lateDropsUnread: 'inconclusive' });
 }
 
 /**

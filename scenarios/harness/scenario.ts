@@ -15,10 +15,13 @@ import type { Testbed } from '../../faults/context.js';
 import { decodeWindowCount } from '../../history/decode-output.js';
 import { HistoryRecorder } from '../../history/recorder.js';
 import { historyToJson } from '../../history/serialize.js';
-import type { GeneratorLedger, History, OraclePolicy } from '../../history/types.js';
+import type { GeneratorLedger, History, OraclePolicy, SinkSemantics } from '../../history/types.js';
+import { FENCE_CHECK } from '../../assertions/fence-evidence.js';
+import { describeKafkaConnector } from '../../containers/artifacts/flink-release.js';
+import { fenceAndDrain } from './fence.js';
 import type { ScenarioResult } from '../../reports/run-report.js';
 import { ClickGenerator, type GeneratorOptions } from '../../workload/click-generator.js';
-import { describeOutcome } from '../../assertions/outcome.js';
+import { describeOutcome, type ScenarioOutcome } from '../../assertions/outcome.js';
 import { decideScenario, markInconclusive, type Judgment } from './scenario-outcome.js';
 import { JobWatcher } from './job-watcher.js';
 
@@ -45,6 +48,14 @@ export interface ScenarioOptions {
   images?: ClusterImages;
   /** How the harness reads `output`: read_committed (exactly-once sink) or not. */
   outputIsolation?: 'read_committed' | 'read_uncommitted';
+  /**
+   * What an inconclusive outcome does to the running test: 'skip' it (default),
+   * or only 'record' it (result.json, onOutcome) for a caller that runs many
+   * scenarios in one test, such as a fast-check property, and decides itself.
+   */
+  inconclusive?: 'skip' | 'record';
+  /** Called with the outcome once it is decided (before any skip). */
+  onOutcome?: (outcome: ScenarioOutcome) => void;
 }
 
 export interface JudgeOptions {
@@ -92,6 +103,8 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
   const started = Date.now();
   const result: ScenarioResult = { name, flinkVersion: version, status: 'passed', durationMs: 0, extra: {} };
   const judgments: Judgment[] = [];
+  /** The sink of the first judgment: what the fence checked, and what its evidence is judged for. */
+  let sink: SinkSemantics | undefined;
   let cluster: Cluster | undefined;
   let watcher: JobWatcher | undefined;
   let tap: OutputTap | undefined;
@@ -112,6 +125,7 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
     });
     history.note(`cluster up: Flink ${version}, ${cluster.taskManagers.length} TaskManager(s), Web UI ${cluster.webUiUrl}`);
     result.extra!.clusterStartMs = Date.now() - started;
+    result.extra!.kafkaConnector = describeKafkaConnector(images.release);
     const tb: Testbed = { cluster, history };
     watcher = new JobWatcher(tb).start();
     tap = await cluster.kafka.tap('output', options.outputIsolation ?? 'read_committed');
@@ -184,6 +198,14 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
       judge: async (policy, { expect = 'pass' } = {}) => {
         // Judged once per scenario's history; a second policy judges the same history.
         if (!frozen) {
+          // The fence before the final read: stop the jobs, read output to its end, check the
+          // exactly-once sink's end state. Once per scenario (a scenario may have fenced itself).
+          if (!history.events.some((e) => e.kind === 'check' && e.name === FENCE_CHECK)) {
+            const fenced = await fenceAndDrain({ cluster: c, history }, { sink: policy.sink, tap: t });
+            result.extra!.fenceMs = fenced.timings.totalMs;
+          }
+          sink = policy.sink;
+          await watcher?.poll();
           await watcher?.stop();
           frozen = history.finish(generator?.ledger.snapshot() ?? emptyLedger(), [...t.records]);
         }
@@ -217,15 +239,16 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
     if (result.status === 'passed') await rm(path.join(scenarioDir, 'storage'), { recursive: true, force: true }).catch(() => undefined);
     result.durationMs = Date.now() - started;
     result.history = frozen ?? history.finish(generator?.ledger.snapshot() ?? emptyLedger(), [...(tap?.records ?? [])]);
-    result.outcome = decideScenario({ result, judgments, history: result.history, usedGenerator: generator !== undefined });
+    result.outcome = decideScenario({ result, judgments, history: result.history, usedGenerator: generator !== undefined, sink });
     if (result.outcome.outcome === 'inconclusive' && result.status === 'passed') result.status = 'inconclusive';
     await writeFile(
       path.join(scenarioDir, 'result.json'),
       JSON.stringify({ ...result, history: result.history ? historyToJson(result.history) : undefined }),
     );
   }
+  if (result.outcome) options.onOutcome?.(result.outcome);
   // Not a pass: the test is skipped with its reason (JUnit <skipped>, see reports/junit-reporter.ts).
-  if (!thrown && result.outcome?.outcome === 'inconclusive') await markInconclusive(result.outcome);
+  if (!thrown && result.outcome?.outcome === 'inconclusive' && options.inconclusive !== 'record') await markInconclusive(result.outcome);
   // Every check passed but the evidence says the run failed (e.g. a lingering transaction): the test fails.
   if (!thrown && result.outcome?.outcome === 'fail') throw new Error(`scenario ${name}: ${describeOutcome(result.outcome)}`);
 }
