@@ -18,9 +18,11 @@ export interface PageInput {
   versions: Record<string, string>;
   scenarios: PageScenario[];
   recoveryChart?: Html;
+  /** The calibration kill matrix, rendered (reports/calibration-matrix.ts). */
+  calibration?: Html;
 }
 
-export function indexPage({ run, finishedAt, versions, scenarios, recoveryChart }: PageInput): string {
+export function indexPage({ run, finishedAt, versions, scenarios, recoveryChart, calibration }: PageInput): string {
   const counts = { passed: 0, inconclusive: 0, failed: 0, error: 0 };
   for (const s of scenarios) counts[s.result.status]++;
   const tally = `${counts.passed} passed, ${counts.inconclusive} inconclusive, ${counts.failed} failed, ${counts.error} error`;
@@ -37,6 +39,7 @@ export function indexPage({ run, finishedAt, versions, scenarios, recoveryChart 
 ${scenarios.map(summaryRow)}
 </tbody></table>
 ${recoveryChart ? html`<figure>${recoveryChart}</figure>` : ''}
+${calibration ?? ''}
 <h2>Settings</h2>
 <table class="kv">${Object.entries(run.settings).map(([k, v]) => html`<tr><th>${k}</th><td><code>${formatValue(v)}</code></td></tr>`)}</table>
 <details><summary>Settings as JSON</summary><pre>${JSON.stringify(run.settings, null, 2)}</pre></details>

@@ -1,6 +1,7 @@
 // What a run hands to the report writer: results as the scenarios settled
 // them. The writer formats; it never re-judges.
 import type { ScenarioOutcome } from '../assertions/outcome.js';
+import type { CalibrationMatrix } from './calibration-matrix.js';
 import type { Verdict } from '../assertions/verdict.js';
 import type { DerivedFigures } from '../history/derived.js';
 import type { SerializedHistory } from '../history/serialize.js';
@@ -37,6 +38,8 @@ export interface RunReport {
   /** Extra versions to print (harness, images); node, vega and Flink are added. */
   versions?: Record<string, string>;
   scenarios: ScenarioResult[];
+  /** The calibration suite's kill matrix (mutant x scenario), when the run had one. */
+  calibration?: CalibrationMatrix;
 }
 
 /** report.json: the run as data, histories included, for tools and later diffing. */
@@ -48,4 +51,5 @@ export interface RunReportJson {
   settings: Record<string, unknown>;
   versions: Record<string, string>;
   scenarios: (Omit<ScenarioResult, 'history'> & { history?: SerializedHistory; derived?: DerivedFigures })[];
+  calibration?: CalibrationMatrix;
 }

@@ -12,6 +12,7 @@ import { recoveryChart } from './charts/recovery-chart.js';
 import { renderSvg } from './charts/render-svg.js';
 import { windowHeatmapChart } from './charts/window-heatmap-chart.js';
 import { html, trusted, type Html } from './html.js';
+import { renderCalibrationMatrix } from './calibration-matrix.js';
 import { indexPage, type PageScenario } from './index-page.js';
 import type { RunReport, RunReportJson } from './run-report.js';
 import { scenarioSection } from './scenario-section.js';
@@ -51,6 +52,7 @@ export async function writeRunReport(dir: string | undefined, run: RunReport): P
     versions,
     scenarios,
     recoveryChart: withRecoveries.length > 0 ? await chart(recoveryChart(withRecoveries)) : undefined,
+    calibration: run.calibration ? renderCalibrationMatrix(run.calibration) : undefined,
   });
 
   const json: RunReportJson = {
@@ -65,6 +67,7 @@ export async function writeRunReport(dir: string | undefined, run: RunReport): P
       ...(history ? { history: historyToJson(history) } : {}),
       ...(derived ? { derived } : {}),
     })),
+    ...(run.calibration ? { calibration: run.calibration } : {}),
   };
   const files = { dir: outDir, json: path.join(outDir, 'report.json'), html: path.join(outDir, 'index.html') };
   await writeFile(files.json, JSON.stringify(json, null, 1) + '\n');

@@ -11,6 +11,7 @@ import { sweep } from '../containers/janitor.js';
 import { startWatchdog } from '../containers/watchdog.js';
 import { historyFromJson } from '../history/serialize.js';
 import type { ScenarioResult } from '../reports/run-report.js';
+import { readCalibrationMatrix } from '../reports/calibration-matrix.js';
 import { writeRunReport } from '../reports/write-run-report.js';
 import { newRunId } from './harness/run-id.js';
 
@@ -53,6 +54,7 @@ export default async function setup(project: TestProject) {
       settings: { ...settings, node: process.version },
       versions: connector ? { 'flink-connector-kafka': connector } : undefined,
       scenarios,
+      calibration: await readCalibrationMatrix(runDir).catch(() => undefined),
     });
     const latest = path.join(settings.outDir, 'reports', 'latest');
     await rm(latest, { force: true });
