@@ -141,6 +141,11 @@ describe('restart-kafka and kafka-outage', () => {
     expect(only([lag(900, 0), ...outage(1_000, 20_000), lag(22_000, 500)]).code).toBe('fault.kafka-outage.no-effect');
     expect(only([lag(900, 0), ...outage(1_000, 20_000), clientError(3_000), lag(22_000, 0)]).code).toBe('fault.kafka-outage.no-evidence');
     expect(only([...outage(1_000, 20_000, 'restart-kafka'), clientError(3_000), lag(22_000, 50)]).code).toBe('fault.restart-kafka.no-evidence');
+    // A backlog waiting when the broker went was in flight, even if the job drained it fast afterwards.
+    expect(only([lag(900, 46_824), ...outage(1_000, 20_000), clientError(3_000), lag(22_000, 24_002)])).toMatchObject({
+      code: 'fault.kafka-outage.confirmed',
+      evidence: { lag: { before: 46_824, maxAfter: 24_002 } },
+    });
   });
 
   test("a task failing on a Kafka client error during the outage (the job's exception history) counts as the job's Kafka error", () => {

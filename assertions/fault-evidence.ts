@@ -189,15 +189,18 @@ function brokerEvidence(f: FaultOccurrence, until: number, events: readonly Hist
       evidence: { ...logs, lag },
     };
   }
-  if (!(lag.maxAfter > lag.before)) {
+  // In flight: input waited for the job when the broker went (a backlog it then could not read), or
+  // the lag grew across the fault. A broker restarted while the job had read everything shows neither.
+  if (!(lag.maxAfter > lag.before) && !(lag.before > 0)) {
     return {
       code: `fault.${f.name}.no-evidence`,
       effect: 'inconclusive',
-      message: `nothing was in flight: the job's consumer lag did not grow (${lag.before} before, at most ${lag.maxAfter} after)`,
+      message: `nothing was in flight: no input waited for the job and its consumer lag did not grow (${lag.before} before, at most ${lag.maxAfter} after)`,
       evidence: { ...logs, lag },
     };
   }
-  return confirmed(f, `the job's Kafka clients lost the broker (${lines[0]!.what} on ${lines[0]!.node}) and its consumer lag grew from ${lag.before} to ${lag.maxAfter}`, {
+  const how = lag.maxAfter > lag.before ? `its consumer lag grew from ${lag.before} to ${lag.maxAfter}` : `${lag.before} input records waited for it`;
+  return confirmed(f, `the job's Kafka clients lost the broker (${lines[0]!.what} on ${lines[0]!.node}) and ${how}`, {
     ...logs,
     lag,
   });
