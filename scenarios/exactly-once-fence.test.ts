@@ -4,7 +4,7 @@ import { EOS_LSO_CHECK, EOS_OPEN_TRANSACTIONS_CHECK, FENCE_CHECK, FENCE_DRAIN_CH
 import { LATE_DROPS_METRIC } from '../assertions/late-drops.js';
 import { decide } from '../assertions/outcome.js';
 import { allTasksRunning, taskCounts } from '../containers/flink-rest.js';
-import type { JobSpec } from '../containers/job-spec.js';
+import { PLAYGROUND_JOB, type JobSpec } from '../containers/job-spec.js';
 import { waitFor } from '../containers/wait.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
 import { killTaskManager, startTaskManager } from '../faults/taskmanager.js';
@@ -76,6 +76,24 @@ describe('the fence before the final read', () => {
       } finally {
         await producer.disconnect().catch(() => undefined);
       }
+    });
+  });
+
+  test('at-least-once playground job, fenced: stopped with a savepoint, every partition read to its high watermark', async () => {
+    await runScenario('fence-at-least-once', { outputIsolation: 'read_committed' }, async (s) => {
+      const { jobId } = await submitJob(s, PLAYGROUND_JOB, { via: 'cli' });
+      await waitForJobRunning(s, jobId);
+      const generator = s.generator({ mode: 'fast', windows: 4 });
+      generator.start();
+      await generator.done();
+      expect(await s.settle(120_000), 'all settled windows in output').toBe(true);
+      const fenced = await fenceAndDrain(s, { sink: 'at-least-once', tap: s.tap });
+      s.extra.fence = fenced;
+      console.log(`fence (at-least-once): ${JSON.stringify({ timings: fenced.timings, jobs: fenced.jobs, ends: fenced.ends, late: fenced.lateRecordsDropped })}`);
+      expect(fenced.jobs).toEqual([expect.objectContaining({ jobId, how: 'stop-with-savepoint', finalState: 'FINISHED' })]);
+      expect(fenced.ends.every((p) => p.lso === p.hwm)).toBe(true);
+      expect(decide(fenceReasons({ events: s.history.events }, 'at-least-once')).outcome).toBe('pass');
+      expectVerdictOk(await s.judge({ sink: 'at-least-once', time: 'event-time' }));
     });
   });
 
