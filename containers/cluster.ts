@@ -39,6 +39,8 @@ export function playgroundFlinkProperties(): Record<string, string> {
     // A TaskManager started before (or after a restart of) the JobManager retries every second, not every 10.
     'cluster.registration.error-delay': '1000',
     'cluster.registration.refused-registration-delay': '1000',
+    // REST metrics are cached for this long (default 10 s): the fence's late-drop reading must be fresh.
+    'metrics.fetcher.update-interval': '1000',
   };
 }
 
