@@ -9,6 +9,7 @@ import { faultEvidence } from '../../assertions/fault-evidence.js';
 import { oracleReasons } from '../../assertions/oracle-reasons.js';
 import type { History, SinkSemantics } from '../../history/types.js';
 import { fenceReasons } from '../../assertions/fence-evidence.js';
+import { transactionalOutputReasons } from '../../assertions/transactional-output.js';
 import type { ScenarioResult } from '../../reports/run-report.js';
 
 export interface Judgment {
@@ -41,7 +42,7 @@ export function decideScenario({ result, judgments, history, usedGenerator, sink
     reasons.push({ code: 'oracle.not-judged', effect: 'inconclusive', message: 'the scenario wrote input but never judged the output' });
   }
   // Output judged: the fence before the final read must have held (stopped, drained, no transaction left open).
-  if (sink) reasons.push(...fenceReasons(history, sink));
+  if (sink) reasons.push(...fenceReasons(history, sink), ...transactionalOutputReasons(history, sink));
   for (const rule of rules) {
     try {
       reasons.push(...rule(history, judgments));
