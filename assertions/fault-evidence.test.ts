@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { CONSUMER_LAG as RECORDED_LAG } from '../faults/broker.js';
 import type { History, HistoryEvent } from '../history/types.js';
-import { CONSUMER_LAG, faultEvidence } from './fault-evidence.js';
+import { CONSUMER_LAG, faultEvidence, namesTaskManager } from './fault-evidence.js';
 import { decide, type Reason } from './outcome.js';
 
 const TM = 'fh-run-failure-recovery-taskmanager-1';
@@ -324,5 +324,13 @@ describe('properties', () => {
         expect(faultEvidence(history(events))[0]!.code).not.toBe('fault.restart-kafka.confirmed');
       }),
     );
+  });
+});
+
+describe('namesTaskManager, as the adaptive scheduler words it', () => {
+  test('a lost TaskManager named only in the message counts by its address, another address does not', () => {
+    const e = { t: 1, kind: 'job-exception', jobId: 'j', timestamp: 1, exceptionName: 'ResourceManagerException', message: 'TaskManager with id 172.17.0.4:33073-a4c011 is no longer reachable.' } as const;
+    expect(namesTaskManager(e, 'tm-1', ['172.17.0.4'])).toBe(true);
+    expect(namesTaskManager(e, 'tm-1', ['172.17.0.5'])).toBe(false);
   });
 });

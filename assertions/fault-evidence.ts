@@ -274,7 +274,8 @@ function savepointEvidence(events: readonly HistoryEvent[]): Reason[] {
       };
     }
     const evidence = { ...base, savepoint, jobId, restoredCheckpointId: restore.checkpointId, restoredPath: restore.path, restoredIsSavepoint: restore.isSavepoint, restoredAt: restore.restoredAt };
-    if (!restore.isSavepoint || !sameSavepoint(restore.path, savepoint)) {
+    // The path decides: after a CLAIM resume Flink reports the claimed savepoint with is_savepoint false.
+    if (!sameSavepoint(restore.path, savepoint)) {
       return {
         code: 'fault.stop-with-savepoint.wrong-restore',
         effect: 'fail',
@@ -292,7 +293,11 @@ const resumesFrom = (target: string, name: string) => target.endsWith(` from ${n
 /** Whether Flink's failure names the TaskManager: by its resource id, its container name, or its address ("<ip>:<port>..."). */
 export function namesTaskManager(e: JobException, target: string, addresses: readonly string[]): boolean {
   const ids = [e.taskManagerId, e.location].filter((s): s is string => Boolean(s));
-  return ids.some((id) => id === target || id.startsWith(`${target}:`) || addresses.some((ip) => id.startsWith(`${ip}:`)));
+  if (ids.some((id) => id === target || id.startsWith(`${target}:`) || addresses.some((ip) => id.startsWith(`${ip}:`)))) return true;
+  // The adaptive scheduler names a lost TaskManager only in the message:
+  // "TaskManager with id 172.17.0.4:33073-a4c011 is no longer reachable."
+  const named = /TaskManager with id (\S+?)[ .]/.exec(e.message ?? '')?.[1];
+  return named !== undefined && (named.startsWith(`${target}:`) || addresses.some((ip) => named.startsWith(`${ip}:`)));
 }
 
 function addressesOf(f: FaultOccurrence, events: readonly HistoryEvent[]): string[] {
