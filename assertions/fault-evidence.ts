@@ -296,7 +296,7 @@ export function namesTaskManager(e: JobException, target: string, addresses: rea
   if (ids.some((id) => id === target || id.startsWith(`${target}:`) || addresses.some((ip) => id.startsWith(`${ip}:`)))) return true;
   // The adaptive scheduler names a lost TaskManager only in the message:
   // "TaskManager with id 172.17.0.4:33073-a4c011 is no longer reachable."
-  const named = /TaskManager with id (\S+?)[ .]/.exec(e.message ?? '')?.[1];
+  const named = /TaskManager with id (\S+)\s/.exec(e.message ?? '')?.[1];
   return named !== undefined && (named.startsWith(`${target}:`) || addresses.some((ip) => named.startsWith(`${ip}:`)));
 }
 
