@@ -57,6 +57,14 @@ describe('kill-taskmanager', () => {
     expect(r).toMatchObject({ code: 'fault.kill-taskmanager.confirmed', evidence: { restartedWithoutCheckpoint: true } });
   });
 
+  test('confirmed by a restart seen only in the tasks (RESTARTING shorter than a poll): SCHEDULED, then all RUNNING', () => {
+    const tasks = (t: number, counts: Record<string, number>): HistoryEvent => ({ t, kind: 'job-state', jobId: 'j1', state: 'RUNNING', tasks: counts });
+    const r = only([tasks(500, { RUNNING: 5 }), ...kill(1_000), tasks(5_000, { SCHEDULED: 5 }), lost(5_100), tasks(14_000, { RUNNING: 4, INITIALIZING: 1 }), tasks(15_000, { RUNNING: 5 })]);
+    expect(r).toMatchObject({ code: 'fault.kill-taskmanager.confirmed', evidence: { restartedWithoutCheckpoint: true, runningAt: 15_000 } });
+    // Tasks that never came back to RUNNING: no restart to show.
+    expect(only([...kill(1_000), tasks(5_000, { SCHEDULED: 5 }), lost(5_100)]).code).toBe('fault.kill-taskmanager.no-evidence');
+  });
+
   test('a TaskManager named by its resource id (the container name) counts too', () => {
     const r = only([...kill(1_000, []), lost(7_000, 7_000, TM), restore(9_000)]);
     expect(r.code).toBe('fault.kill-taskmanager.confirmed');

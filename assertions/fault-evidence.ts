@@ -307,8 +307,11 @@ function addressesOf(f: FaultOccurrence, events: readonly HistoryEvent[]): strin
 
 function restartAfter(events: readonly HistoryEvent[], jobId: string, from: number, until: number): { restarting: number; running: number } | undefined {
   const states = of(events, 'job-state').filter((e) => e.jobId === jobId && e.t >= from && e.t < until);
-  const restarting = states.find((e) => e.state === 'RESTARTING');
-  const running = restarting && states.find((e) => e.state === 'RUNNING' && e.t > restarting.t);
+  // The job-level RESTARTING can last less than one poll; its tasks leaving RUNNING
+  // (SCHEDULED while no slot exists, CANCELING, ...) show the restart as well.
+  const allRunning = (e: Ev<'job-state'>) => e.state === 'RUNNING' && Object.entries(e.tasks).every(([st, n]) => st === 'RUNNING' || n === 0);
+  const restarting = states.find((e) => e.state === 'RESTARTING' || (e.state === 'RUNNING' && !allRunning(e)));
+  const running = restarting && states.find((e) => allRunning(e) && e.t > restarting.t);
   return restarting && running ? { restarting: restarting.t, running: running.t } : undefined;
 }
 
