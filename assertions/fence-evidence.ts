@@ -46,7 +46,8 @@ const ENDED = new Set(['FINISHED', 'CANCELED', 'FAILED']);
 
 type CheckEvent = Extract<HistoryEvent, { kind: 'check' }>;
 
-function lastCheck(events: readonly HistoryEvent[], name: string): CheckEvent | undefined {
+/** The latest 'check' event of that name (a fence may be recorded more than once). */
+export function lastCheck(events: readonly HistoryEvent[], name: string): CheckEvent | undefined {
   let found: CheckEvent | undefined;
   for (const e of events) if (e.kind === 'check' && e.name === name && (!found || e.t >= found.t)) found = e;
   return found;

@@ -7,13 +7,12 @@
 // "alo-sink-claims-eo" was caught only by luck before this rule).
 // Pure: reads the fence's drain check and the output records of the history.
 import type { History, SinkSemantics } from '../history/types.js';
-import { FENCE_DRAIN_CHECK, type PartitionEnd } from './fence-evidence.js';
+import { FENCE_DRAIN_CHECK, lastCheck, type PartitionEnd } from './fence-evidence.js';
 import type { Reason } from './outcome.js';
 
 export function transactionalOutputReasons(history: Pick<History, 'events' | 'output'>, sink: SinkSemantics): Reason[] {
   if (sink !== 'exactly-once') return [];
-  let drain: Extract<History['events'][number], { kind: 'check' }> | undefined;
-  for (const e of history.events) if (e.kind === 'check' && e.name === FENCE_DRAIN_CHECK && (!drain || e.t >= drain.t)) drain = e;
+  const drain = lastCheck(history.events, FENCE_DRAIN_CHECK);
   const partitions = drain?.data?.partitions as PartitionEnd[] | undefined;
   // No drain recorded: fenceReasons already makes the run inconclusive.
   if (!drain || !Array.isArray(partitions)) return [];

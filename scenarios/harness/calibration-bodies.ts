@@ -71,16 +71,7 @@ export const CALIBRATION_BODIES: Record<CalibrationScenario, CalibrationBody> = 
   /** At-least-once, checkpoints every second, the TaskManager SIGKILLed while windows are open. */
   'taskmanager-kill': {
     options: { flinkProperties: FRESH_REST_PROPERTIES },
-    async run(s, expect) {
-      const { jobId } = await submitJob(s, PLAYGROUND_JOB, { via: 'rest' });
-      await waitForJobRunning(s, jobId);
-      const generator = s.generator({ mode: 'paced', speedup: SPEEDUP }).start();
-      await waitForCheckpointsAndOutput(s, jobId, 2);
-      await killAndRecover(s, jobId);
-      await generator.stop();
-      await settleOrNote(s, FINAL_SETTLE_MS);
-      return s.judge(AT_LEAST_ONCE, { expect });
-    },
+    run: (s, expect) => killDuringInput(s, PLAYGROUND_JOB, AT_LEAST_ONCE, expect),
   },
   /** Stop with savepoint while window 3 is open (its partial count in the savepoint), input while stopped, resume. */
   'savepoint-resume': {
@@ -103,15 +94,18 @@ export const CALIBRATION_BODIES: Record<CalibrationScenario, CalibrationBody> = 
   /** --exactly-once, read with read_committed, the TaskManager SIGKILLed: zero duplicates allowed. */
   'exactly-once-kill': {
     options: { flinkProperties: FRESH_REST_PROPERTIES, outputIsolation: 'read_committed' },
-    async run(s, expect) {
-      const { jobId } = await submitJob(s, EXACTLY_ONCE_JOB, { via: 'rest' });
-      await waitForJobRunning(s, jobId);
-      const generator = s.generator({ mode: 'paced', speedup: SPEEDUP }).start();
-      await waitForCheckpointsAndOutput(s, jobId, 2);
-      await killAndRecover(s, jobId);
-      await generator.stop();
-      await settleOrNote(s, FINAL_SETTLE_MS);
-      return s.judge(EXACTLY_ONCE, { expect });
-    },
+    run: (s, expect) => killDuringInput(s, EXACTLY_ONCE_JOB, EXACTLY_ONCE, expect),
   },
 };
+
+/** Paced input, checkpoints and output, then the TaskManager SIGKILLed and started again; the rest of the input; judged. */
+async function killDuringInput(s: Scenario, job: JobSpec, policy: OraclePolicy, expect: JudgeOptions['expect']): Promise<Verdict> {
+  const { jobId } = await submitJob(s, job, { via: 'rest' });
+  await waitForJobRunning(s, jobId);
+  const generator = s.generator({ mode: 'paced', speedup: SPEEDUP }).start();
+  await waitForCheckpointsAndOutput(s, jobId, 2);
+  await killAndRecover(s, jobId);
+  await generator.stop();
+  await settleOrNote(s, FINAL_SETTLE_MS);
+  return s.judge(policy, { expect });
+}
