@@ -8,7 +8,10 @@ import { HarnessError } from './harness-error.js';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface Settings {
-  /** Flink release (any on PyPI's apache-flink / Maven Central). */
+  /**
+   * Flink release (any on PyPI's apache-flink / Maven Central), or a local
+   * distribution standing in for one: `dist:<folder or .tgz>` (FLINK_DIST).
+   */
   flinkVersion: string;
   /** Kafka broker release, from Maven Central (org.apache.kafka:kafka_2.13). */
   kafkaVersion: string;
@@ -132,7 +135,8 @@ export function formatConnectorMap(map: Record<string, ConnectorChoice>): string
 
 export function loadSettings(): Settings {
   const tier = env.HARNESS_TIER === 'nightly' ? 'nightly' : 'smoke';
-  const flinkVersion = env.FLINK_VERSION?.trim() || DEFAULT_FLINK_VERSION;
+  // FLINK_DIST: a local distribution (folder or .tgz) in place of a release; FLINK_VERSION, when set, wins.
+  const flinkVersion = env.FLINK_VERSION?.trim() || (env.FLINK_DIST?.trim() ? `dist:${env.FLINK_DIST.trim()}` : DEFAULT_FLINK_VERSION);
   const matrix = parseVersionList(env.FLINK_VERSIONS ?? '');
   return {
     flinkVersion,

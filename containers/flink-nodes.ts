@@ -1,0 +1,104 @@
+import { chmod, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Wait } from 'testcontainers';
+import { step } from '../config/progress.js';
+import { dockerEngine } from './engine.js';
+import { CHECKPOINTS_DIR, flinkPropertiesText, JOB_JAR_IN_CONTAINER, SAVEPOINTS_DIR } from './flink-properties.js';
+import { FlinkRest } from './flink-rest.js';
+import { LocalhostContainer } from './localhost-container.js';
+import { NodeHandle } from './node-handle.js';
+import { nodeLabels, startWithProgress, type NodePlacement } from './node-start.js';
+import { assertPortFree } from './ports.js';
+
+// The Flink node factories: JobManager, TaskManager and the CLI client, all
+// from one image, with checkpoints and savepoints on the shared host folder.
+
+/** What every Flink node of a cluster is made from. */
+export interface FlinkNodeSpec {
+  flinkVersion: string;
+  flinkImage: string;
+  /** Host path of the job jar to put into the client container. */
+  jobJar: string;
+  /** Host folder for checkpoints and savepoints, shared by JobManager and TaskManagers. */
+  storageDir: string;
+  flinkProperties?: Record<string, string>;
+  /** Fixed host port for the Web UI / REST API; undefined = any free port. Always on 127.0.0.1. */
+  webUiPort?: number;
+}
+
+/** The shared storage folders, writable by Flink (uid 9999 in its containers) and readable by the harness. */
+export async function prepareStorage(dir: string): Promise<void> {
+  for (const sub of ['checkpoints', 'savepoints']) {
+    await mkdir(path.join(dir, sub), { recursive: true });
+    await chmod(path.join(dir, sub), 0o777);
+  }
+}
+
+function flinkContainer(spec: FlinkNodeSpec, at: NodePlacement): LocalhostContainer {
+  return new LocalhostContainer(spec.flinkImage)
+    .withNetworkMode(at.network)
+    .withLabels(nodeLabels(at.runId, at.scenario))
+    .withBindMounts([
+      { source: path.join(spec.storageDir, 'checkpoints'), target: CHECKPOINTS_DIR },
+      { source: path.join(spec.storageDir, 'savepoints'), target: SAVEPOINTS_DIR },
+    ]) as LocalhostContainer;
+}
+
+export async function startJobManager(spec: FlinkNodeSpec, at: NodePlacement): Promise<{ jobManager: NodeHandle; rest: FlinkRest }> {
+  const s = step(`Starting JobManager (Flink ${spec.flinkVersion})`);
+  if (spec.webUiPort) await assertPortFree(spec.webUiPort, 'HARNESS_WEB_UI_PORT', 'the Flink Web UI');
+  const port = spec.webUiPort ? { container: 8081, host: spec.webUiPort } : 8081;
+  const started = await startWithProgress(
+    flinkContainer(spec, at)
+      .withName(`${at.prefix}-jobmanager`)
+      .withNetworkAliases('jobmanager')
+      .withExposedPorts(port)
+      .withEnvironment({ JOB_MANAGER_RPC_ADDRESS: 'jobmanager', FLINK_PROPERTIES: flinkPropertiesText(spec.flinkProperties) })
+      .withCommand(['jobmanager'])
+      // A JobManager that exits (bad configuration) fails the start at once, not after 2 min.
+      .withWaitStrategy(Wait.forHttp('/overview', 8081, { abortOnContainerExit: true }).forStatusCode(200)),
+    s,
+    'JobManager',
+  );
+  const { docker } = await dockerEngine();
+  const rest = new FlinkRest(`http://127.0.0.1:${started.getMappedPort(8081)}`);
+  s.succeed(`JobManager up, Web UI at ${rest.baseUrl}`);
+  return { jobManager: new NodeHandle(`${at.prefix}-jobmanager`, 'jobmanager', started, docker), rest };
+}
+
+/** TaskManager number `n`, waited for until it registered at the ResourceManager. */
+export async function startTaskManager(spec: FlinkNodeSpec, at: NodePlacement, n: number, slots: number): Promise<NodeHandle> {
+  const name = `${at.prefix}-taskmanager-${n}`;
+  const s = step(`Starting TaskManager ${n} (${slots} slots)`);
+  const started = await startWithProgress(
+    flinkContainer(spec, at)
+      .withName(name)
+      .withNetworkAliases(`taskmanager-${n}`)
+      .withEnvironment({
+        JOB_MANAGER_RPC_ADDRESS: 'jobmanager',
+        TASK_MANAGER_NUMBER_OF_TASK_SLOTS: String(slots),
+        FLINK_PROPERTIES: flinkPropertiesText(spec.flinkProperties),
+      })
+      .withCommand(['taskmanager'])
+      .withWaitStrategy(Wait.forLogMessage(/Successful registration at resource manager/)),
+    s,
+    `TaskManager ${n}`,
+  );
+  const { docker } = await dockerEngine();
+  s.succeed(`TaskManager ${n} registered`);
+  return new NodeHandle(name, 'taskmanager', started, docker);
+}
+
+/** The container the real `flink` CLI runs in, with the job jar. */
+export async function startClient(spec: FlinkNodeSpec, at: NodePlacement): Promise<NodeHandle> {
+  const started = await flinkContainer(spec, at)
+    .withName(`${at.prefix}-client`)
+    .withEnvironment({ JOB_MANAGER_RPC_ADDRESS: 'jobmanager', FLINK_PROPERTIES: flinkPropertiesText(spec.flinkProperties) })
+    .withCopyFilesToContainer([{ source: spec.jobJar, target: JOB_JAR_IN_CONTAINER, mode: 0o644 }])
+    .withCommand(['client'])
+    .withWaitStrategy(Wait.forLogMessage(/client ready/))
+    .withStartupTimeout(60_000)
+    .start();
+  const { docker } = await dockerEngine();
+  return new NodeHandle(`${at.prefix}-client`, 'client', started, docker);
+}

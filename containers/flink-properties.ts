@@ -1,0 +1,35 @@
+/** Where checkpoints and savepoints live inside every Flink container (the playground's paths). */
+export const CHECKPOINTS_DIR = '/tmp/flink-checkpoints-directory';
+export const SAVEPOINTS_DIR = '/tmp/flink-savepoints-directory';
+export const JOB_JAR_IN_CONTAINER = '/opt/job/click-event-count.jar';
+
+/** The playground's cluster configuration, plus what makes faults recover quickly. */
+export function playgroundFlinkProperties(): Record<string, string> {
+  return {
+    'jobmanager.memory.process.size': '1600m',
+    'taskmanager.memory.process.size': '1728m',
+    'state.backend.type': 'hashmap',
+    // Old key names: accepted by 1.20 and (deprecated) by 2.x.
+    'state.checkpoints.dir': `file://${CHECKPOINTS_DIR}`,
+    'state.savepoints.dir': `file://${SAVEPOINTS_DIR}`,
+    'heartbeat.interval': '1000',
+    'heartbeat.timeout': '5000',
+    'rest.flamegraph.enabled': 'true',
+    // Restart forever, one second apart: a lost TaskManager must not fail the job.
+    'restart-strategy.type': 'fixed-delay',
+    'restart-strategy.fixed-delay.attempts': '2147483647',
+    'restart-strategy.fixed-delay.delay': '1 s',
+    // A TaskManager started before (or after a restart of) the JobManager retries every second, not every 10.
+    'cluster.registration.error-delay': '1000',
+    'cluster.registration.refused-registration-delay': '1000',
+    // REST metrics are cached for this long (default 10 s): the fence's late-drop reading must be fresh.
+    'metrics.fetcher.update-interval': '1000',
+  };
+}
+
+/** The playground's properties under `extra`, as FLINK_PROPERTIES text (one `key: value` a line). */
+export function flinkPropertiesText(extra?: Record<string, string>): string {
+  return Object.entries({ ...playgroundFlinkProperties(), ...extra })
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\n');
+}
