@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { isHarnessError } from '../config/harness-error.js';
 import { loadSettings, REPO_ROOT } from '../config/settings.js';
 import { dockerEngine } from '../containers/engine.js';
-import { resolveFlinkRelease } from '../containers/artifacts/flink-release.js';
+import { describeFlinkBuild, resolveFlinkRelease } from '../containers/artifacts/flink-release.js';
 import { availableScenarios, selectScenarios } from '../scenarios/harness/catalogue.js';
 import { PROFILES } from '../containers/profiles/profile.js';
 import { resolveProfile } from '../containers/profiles/resolve.js';
@@ -15,7 +15,7 @@ import { resolveProfile } from '../containers/profiles/resolve.js';
 const program = new Command('harness')
   .description('Run the Flink operations scenarios (fresh cluster each) and write a report.')
   .option('-s, --scenario <name...>', `scenarios to run (default: all): ${availableScenarios().join(', ')}`)
-  .option('--flink-version <version>', 'Flink release to test (default: FLINK_VERSION or the newest 2.x with a Kafka connector)')
+  .option('--flink-version <version>', 'Flink release to test, or dist:<folder or .tgz> for a local distribution (default: FLINK_VERSION, FLINK_DIST, or the newest 2.x with a Kafka connector)')
   .option('--nightly', 'include the slow nightly-tier checks')
   .option('--profile <name>', `production profile to run under (HARNESS_PROFILE): ${PROFILES.map((p) => p.name).join(', ')}`)
   .option('--flink-conf <path>', "the team's own Flink config.yaml, merged over the harness's defaults (HARNESS_FLINK_CONF)")
@@ -37,9 +37,11 @@ try {
   await dockerEngine();
   // The connector settings too: KAFKA_CONNECTOR_VERSIONS / KAFKA_CONNECTOR_VERSION make 2.3.0 (no connector of its line) usable.
   const settings = loadSettings();
-  await resolveFlinkRelease(settings.flinkVersion, settings.kafkaConnectors);
+  // A local distribution (dist:<path>) is read here too: a folder that is not one is one error naming what it lacks.
+  const release = await resolveFlinkRelease(settings.flinkVersion, settings.kafkaConnectors);
+  if (release.distribution) process.stderr.write(`${describeFlinkBuild(release)}\n`);
   // An unknown profile, a choice the release lacks, or a refused --flink-conf key: one error before any container starts.
-  resolveProfile(settings);
+  resolveProfile(settings, release.version);
   const code = await new Promise<number>((resolve) => {
     const child = spawn('npx', ['vitest', 'run', '--project', 'cluster', ...files], { cwd: REPO_ROOT, stdio: 'inherit', env: process.env });
     child.on('close', (c) => resolve(c ?? 1));

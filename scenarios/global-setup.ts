@@ -5,7 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { isHarnessError } from '../config/harness-error.js';
 import { info } from '../config/progress.js';
 import { loadSettings } from '../config/settings.js';
-import { describeKafkaConnector } from '../containers/artifacts/flink-release.js';
+import { describeFlinkBuild, describeKafkaConnector } from '../containers/artifacts/flink-release.js';
 import { prepareImages } from '../containers/images/index.js';
 import { sweep } from '../containers/janitor.js';
 import { startWatchdog } from '../containers/watchdog.js';
@@ -28,12 +28,15 @@ export default async function setup(project: TestProject) {
   const watchdog = startWatchdog(runId, path.join(runDir, 'watchdog.log'));
   const startedAt = Date.now();
   let connector: string | undefined;
+  let build: string | undefined;
   try {
     const swept = await sweep({ crashed: true });
     if (swept.containers.length) info(`Removed ${swept.containers.length} container(s) left by crashed runs`);
     const images = await prepareImages(settings);
     // Which flink-connector-kafka the run's job jar was built against, and where it came from.
     connector = describeKafkaConnector(images.release);
+    // Which Flink build the clusters ran: PyPI's release or a local distribution (its sha256), and the image tag.
+    build = describeFlinkBuild(images.release, images.flinkImage);
     project.provide('harness', { runId, runDir, settings, images });
   } catch (e) {
     // One clear error instead of a stack trace per scenario.
@@ -52,7 +55,7 @@ export default async function setup(project: TestProject) {
       startedAt,
       finishedAt: Date.now(),
       settings: { ...settings, node: process.version },
-      versions: connector ? { 'flink-connector-kafka': connector } : undefined,
+      versions: connector || build ? { ...(build ? { 'flink build': build } : {}), ...(connector ? { 'flink-connector-kafka': connector } : {}) } : undefined,
       scenarios,
       calibration: await readCalibrationMatrix(runDir).catch(() => undefined),
     });

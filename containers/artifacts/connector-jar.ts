@@ -49,7 +49,8 @@ export function implementationVersion(manifest: string): string | undefined {
   return /^Implementation-Version:\s*(\S+)\s*$/m.exec(manifest)?.[1];
 }
 
-async function manifestOf(jar: string): Promise<string> {
+/** The jar's META-INF/MANIFEST.MF, or "" when it has none. */
+export async function manifestOf(jar: string): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'connector-jar-'));
   try {
     await jarTool(['xf', jar, 'META-INF/MANIFEST.MF'], dir);

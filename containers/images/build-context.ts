@@ -18,6 +18,8 @@ export async function assembleContext(
   await mkdir(into, { recursive: true });
   for (const f of files) await copyFile(f.from, path.join(into, f.name));
   for (const d of folders) {
+    // A folder may go below another ('dist/lib'): its parent first.
+    await mkdir(path.dirname(path.join(into, d.name)), { recursive: true });
     // -l hard-links where the file system allows; fall back to a copy.
     await run('cp', ['-rl', d.from, path.join(into, d.name)]).catch(() => run('cp', ['-r', d.from, path.join(into, d.name)]));
   }

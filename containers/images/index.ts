@@ -17,11 +17,11 @@ export interface ClusterImages {
 
 export async function prepareImages(settings: Settings, flinkVersion = settings.flinkVersion): Promise<ClusterImages> {
   // Per release: each side of an upgrade builds its job against its own connector.
-  const release = await resolveFlinkRelease(flinkVersion, settings.kafkaConnectors);
   const cache = cacheDir(settings);
+  const release = await resolveFlinkRelease(flinkVersion, settings.kafkaConnectors, cache);
   const baseImage = await ensureBaseImage(settings.baseImage);
   const kafkaImage = await ensureKafkaImage(cache, settings.kafkaVersion, baseImage);
-  const flinkImage = await ensureFlinkImage(cache, release.version, baseImage);
+  const flinkImage = await ensureFlinkImage(cache, release, baseImage);
   const jobJar = await ensureJobJar(cache, release);
   return { release, flinkImage, kafkaImage, jobJar, baseImage };
 }
