@@ -57,6 +57,8 @@ export interface Settings {
    * state backend, checkpoint and restore modes, scheduler (containers/profiles/profile.ts).
    */
   profile: string;
+  /** The profile was asked for (HARNESS_PROFILE): scenarios run under it or say why not; otherwise each draws one from the seed. */
+  profileGiven: boolean;
   /** The team's own Flink configuration merged over the harness's (HARNESS_FLINK_CONF, `--flink-conf <path>`). */
   flinkConf?: string;
   /** Replays one fault schedule (set by `npm run replay`): the suite, fast-check seed, path and commands' replayPath. */
@@ -161,6 +163,7 @@ export function loadSettings(): Settings {
     scheduleShrinkBudgetMs: intEnv('HARNESS_SCHEDULE_SHRINK_BUDGET_MS', tier === 'nightly' ? 1_800_000 : 0),
     scheduleControlRuns: intEnv('HARNESS_SCHEDULE_CONTROL_RUNS', tier === 'nightly' ? 5 : 3),
     profile: env.HARNESS_PROFILE?.trim() || 'playground',
+    profileGiven: Boolean(env.HARNESS_PROFILE?.trim()),
     flinkConf: env.HARNESS_FLINK_CONF?.trim() ? path.resolve(env.HARNESS_FLINK_CONF.trim()) : undefined,
     scheduleReplay: env.HARNESS_SCHEDULE_REPLAY_PATH?.trim()
       ? {

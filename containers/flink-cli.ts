@@ -42,16 +42,18 @@ export class FlinkCli {
     return this.run(['list']);
   }
   /** `flink run -d [-s savepoint] [-p n] <jar> <args>`; the job id is parsed from its output. */
-  async submit(programArgs: string[], options: { savepoint?: string; parallelism?: number } = {}): Promise<CliResult & { jobId?: string }> {
+  async submit(programArgs: string[], options: { savepoint?: string; parallelism?: number; restoreArgs?: string[] } = {}): Promise<CliResult & { jobId?: string }> {
     const args = ['run', '-d'];
-    if (options.savepoint) args.push('-s', options.savepoint);
+    // restoreArgs: the profile's `-claimMode <m>` (2.x) or `-restoreMode <m>` (1.20), only with a snapshot.
+    if (options.savepoint) args.push('-s', options.savepoint, ...(options.restoreArgs ?? []));
     if (options.parallelism) args.push('-p', String(options.parallelism));
     const r = await this.run([...args, this.jarPath, ...programArgs]);
     return { ...r, jobId: parseSubmittedJobId(r.stdout) };
   }
   /** `flink stop [-p dir] <id>`: stop with savepoint; the path is parsed from its output. */
-  async stop(jobId: string, savepointDir?: string): Promise<CliResult & { savepointPath?: string }> {
-    const args = ['stop'];
+  async stop(jobId: string, savepointDir?: string, formatArgs: string[] = []): Promise<CliResult & { savepointPath?: string }> {
+    // formatArgs: the profile's `--type canonical|native`.
+    const args = ['stop', ...formatArgs];
     if (savepointDir) args.push('-p', savepointDir);
     const r = await this.run([...args, jobId], 300_000);
     return { ...r, savepointPath: parseSavepointPath(r.stdout) };

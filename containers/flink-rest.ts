@@ -246,9 +246,10 @@ export class FlinkRest {
    * Stop with savepoint; returns the trigger id to poll. The trigger id is ours
    * (`triggerId`, Flink 1.15+), so an unanswered stop is looked up by it.
    */
-  async stopWithSavepoint(id: string, options: { drain?: boolean; targetDirectory?: string } = {}): Promise<string> {
+  async stopWithSavepoint(id: string, options: { drain?: boolean; targetDirectory?: string; formatType?: 'CANONICAL' | 'NATIVE' } = {}): Promise<string> {
     const triggerId = randomBytes(16).toString('hex');
     const body: Record<string, unknown> = { drain: options.drain ?? false, triggerId };
+    if (options.formatType) body.formatType = options.formatType;
     if (options.targetDirectory) body.targetDirectory = options.targetDirectory;
     const request = `POST /jobs/${id}/stop`;
     return this.sentOnce(request, async () => (await this.call<{ 'request-id': string }>('POST', `/jobs/${id}/stop`, body))['request-id'], {
@@ -310,12 +311,16 @@ export class FlinkRest {
    * POST /jars/<id>/run; returns the job id. Unanswered: the one job (of
    * `jobName`, if given) in GET /jobs/overview that was not there before the call.
    */
-  async runJar(jarId: string, options: { programArgs: string | string[]; savepointPath?: string; parallelism?: number; allowNonRestoredState?: boolean; jobName?: string }): Promise<string> {
+  async runJar(
+    jarId: string,
+    options: { programArgs: string | string[]; savepointPath?: string; parallelism?: number; allowNonRestoredState?: boolean; jobName?: string; restoreFields?: Record<string, string> },
+  ): Promise<string> {
     // `programArgsList` (since Flink 1.7): Flink 2.x dropped the string `programArgs`
     // and silently ignores it, running the job with no arguments at all.
     const list = Array.isArray(options.programArgs) ? options.programArgs : options.programArgs.split(/\s+/).filter(Boolean);
     const body: Record<string, unknown> = { programArgsList: list };
-    if (options.savepointPath) body.savepointPath = options.savepointPath;
+    // restoreFields: the profile's `claimMode` (2.x) or `restoreMode` (1.20), only with a snapshot.
+    if (options.savepointPath) Object.assign(body, { savepointPath: options.savepointPath, ...options.restoreFields });
     if (options.parallelism) body.parallelism = options.parallelism;
     if (options.allowNonRestoredState !== undefined) body.allowNonRestoredState = options.allowNonRestoredState;
     const before = new Set((await this.jobOverviews()).map((j) => j.jid));

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { SAVEPOINTS_DIR, type Cluster } from '../containers/cluster.js';
 import type { CliResult } from '../containers/flink-cli.js';
 import { programArgs, type JobSpec } from '../containers/job-spec.js';
+import { restoreModeCliArgs, restoreModeRestField, savepointFormatCliArgs, savepointFormatRestField } from '../containers/profiles/flink-options.js';
 import { StopWaiting, waitFor } from '../containers/wait.js';
 import { recorded, type Testbed } from './context.js';
 
@@ -24,7 +25,8 @@ export async function submitJob(
   options: { via?: Via; savepoint?: string; parallelism?: number } = {},
 ): Promise<Submission> {
   const via = options.via ?? 'cli';
-  const target = `${JOB_NAME}${options.savepoint ? ` from ${path.basename(options.savepoint)}` : ''}${options.parallelism ? ` p=${options.parallelism}` : ''}`;
+  const jobName = spec.jobName ?? JOB_NAME;
+  const target = `${jobName}${options.savepoint ? ` from ${path.basename(options.savepoint)}` : ''}${options.parallelism ? ` p=${options.parallelism}` : ''}`;
   return recorded(
     tb,
     'operation',
@@ -32,21 +34,28 @@ export async function submitJob(
     target,
     async () => {
       const args = programArgs(spec);
+      const p = tb.profile;
+      let submission: Submission;
       if (via === 'cli') {
-        const cli = await tb.cluster.cli.submit(args, { savepoint: options.savepoint, parallelism: options.parallelism });
+        const restoreArgs = p ? restoreModeCliArgs(p.profile.restoreMode, p.release) : [];
+        const cli = await tb.cluster.cli.submit(args, { savepoint: options.savepoint, parallelism: options.parallelism, restoreArgs });
         if (cli.exitCode !== 0 || !cli.jobId) {
           throw new Error(`flink run failed (exit ${cli.exitCode}):\n${cli.stdout.slice(-2_000)}\n${cli.stderr.slice(-2_000)}`);
         }
-        return { jobId: cli.jobId, via, cli };
+        submission = { jobId: cli.jobId, via, cli };
+      } else {
+        const jarId = await tb.cluster.rest.uploadJar(tb.cluster.spec.jobJar);
+        const jobId = await tb.cluster.rest.runJar(jarId, {
+          programArgs: args,
+          savepointPath: options.savepoint,
+          parallelism: options.parallelism,
+          jobName: JOB_NAME,
+          ...(p ? { restoreFields: restoreModeRestField(p.profile.restoreMode, p.release) } : {}),
+        });
+        submission = { jobId, via };
       }
-      const jarId = await tb.cluster.rest.uploadJar(tb.cluster.spec.jobJar);
-      const jobId = await tb.cluster.rest.runJar(jarId, {
-        programArgs: args,
-        savepointPath: options.savepoint,
-        parallelism: options.parallelism,
-        jobName: JOB_NAME,
-      });
-      return { jobId, via };
+      if (options.savepoint) tb.resumes?.push({ jobId: submission.jobId, location: options.savepoint, hostPath: hostPathOf(tb.cluster, options.savepoint) });
+      return submission;
     },
     (s) => `job ${s.jobId}`,
   );
@@ -69,13 +78,13 @@ export async function stopWithSavepoint(tb: Testbed, jobId: string, via: Via = '
     `job ${jobId}`,
     async () => {
       if (via === 'cli') {
-        const cli = await tb.cluster.cli.stop(jobId);
+        const cli = await tb.cluster.cli.stop(jobId, undefined, tb.profile ? savepointFormatCliArgs(tb.profile.profile.savepointFormat) : []);
         if (cli.exitCode !== 0 || !cli.savepointPath) {
           throw new Error(`flink stop failed (exit ${cli.exitCode}):\n${cli.stdout.slice(-2_000)}\n${cli.stderr.slice(-2_000)}`);
         }
         return { location: cli.savepointPath, hostPath: hostPathOf(tb.cluster, cli.savepointPath), cli };
       }
-      const trigger = await tb.cluster.rest.stopWithSavepoint(jobId, { drain: false });
+      const trigger = await tb.cluster.rest.stopWithSavepoint(jobId, { drain: false, ...(tb.profile ? savepointFormatRestField(tb.profile.profile.savepointFormat) : {}) });
       const location = await waitFor(
         `savepoint ${trigger} of job ${jobId} to complete`,
         async (seen) => {

@@ -9,6 +9,7 @@ import { killTaskManager, startTaskManager } from '../faults/taskmanager.js';
 import { WINDOW_MS } from '../history/types.js';
 import { FRESH_REST_PROPERTIES, killTaskManagerAfterUncheckpointedOutput, windowOf } from './harness/fault-timing.js';
 import { newestWindowStart, waitForCheckpointsAndOutput, waitForOutputBeyond } from './harness/output-progress.js';
+import { fits } from './harness/profile-draw.js';
 import { runScenario } from './harness/scenario.js';
 
 // Failure and recovery (operation 6 of the playground): kill the TaskManager
@@ -41,7 +42,7 @@ function waitingForSlots(job: JobDetails): boolean {
 describe('failure and recovery', () => {
   test('a killed TaskManager is noticed, tasks wait for slots, the job restores from its last checkpoint and no window is lost', async () => {
     const began = Date.now();
-    await runScenario('failure-recovery', { flinkProperties: FRESH_REST_PROPERTIES }, async (s) => {
+    await runScenario('failure-recovery', { flinkProperties: FRESH_REST_PROPERTIES, profiles: fits.defaultScheduler }, async (s) => {
       const { cluster } = s;
       const { jobId } = await submitJob(s, PLAYGROUND_JOB, { via: 'rest' });
       const running = await waitForJobRunning(s, jobId);

@@ -6,6 +6,7 @@ import { stopWithSavepoint, submitJob, waitForJobRunning, type Via } from '../fa
 import { scaleTaskManagers } from '../faults/taskmanager.js';
 import { WINDOW_MS } from '../history/types.js';
 import { restoredFrom, vertexParallelism, waitForJobState, windowStartsRead } from './harness/job-lifecycle.js';
+import { fits } from './harness/profile-draw.js';
 import { runScenario, type Scenario } from './harness/scenario.js';
 
 // Playground operation 9, "Rescale": resume from a savepoint with parallelism
@@ -28,7 +29,7 @@ const STARVED_OBSERVATION_MS = 10_000;
 describe.each<Via>(['cli', 'rest'])('rescale from a savepoint, via %s', (via) => {
   const how = via === 'cli' ? 'flink run -s <sp> -p N' : 'POST /jars/<id>/run {savepointPath, parallelism: N}';
   test(`${how}: 1 -> 3 waits for a second TaskManager, then 3 -> 1; every window counts 1000`, async () => {
-    await runScenario(`rescale-${via}`, { taskManagers: 1 }, async (s) => {
+    await runScenario(`rescale-${via}`, { taskManagers: 1, profiles: fits.defaultScheduler }, async (s) => {
       const generator = s.generator({ mode: 'fast', windows: WINDOWS, pauseAfterWindows: [2, 4] });
 
       // ---- parallelism 1 (the cluster's default) ----

@@ -3,7 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { decide, type Effect, type Reason } from '../../assertions/outcome.js';
 import { judge } from '../../assertions/oracle.js';
 import type { GeneratorLedger } from '../../history/types.js';
-import { judgmentReasons } from './scenario-outcome.js';
+import { profileNamed } from '../../containers/profiles/profile.js';
+import { decideScenario, judgmentReasons } from './scenario-outcome.js';
 
 const reason = (effect: Effect, code: Reason['code'] = `x.${effect}` as Reason['code']): Reason => ({ code, effect, message: code });
 const ledger: GeneratorLedger = { windowMs: 15_000, pages: ['/help'], acknowledged: { '0': { '/help': 3 } }, total: 3, maxTimestampMs: 40_000, closedThroughMs: 30_000 };
@@ -41,5 +42,14 @@ describe('a scenario outcome', () => {
     expect(judgmentReasons({ verdict: missing, expect: 'fail' }).map((r) => r.effect)).toEqual(['info']);
     expect(judgmentReasons({ verdict: right, expect: 'fail' }).map((r) => [r.code, r.effect])).toEqual([['control.not-detected', 'fail']]);
     expect(decide(judgmentReasons({ verdict: right, expect: 'any' })).outcome).toBe('pass');
+  });
+
+  test('a run that claims a profile without reading it back is inconclusive, never a pass', () => {
+    const history = { scenario: 's', flinkVersion: '2.2.1', startedAt: 0, endedAt: 1, events: [], ledger, output: [] };
+    const record = { result: { name: 's', flinkVersion: '2.2.1', status: 'passed' as const, durationMs: 1 }, judgments: [], history, usedGenerator: false };
+    expect(decideScenario(record).outcome).toBe('pass');
+    const claimed = decideScenario({ ...record, profile: profileNamed('rocksdb-incremental') });
+    expect(claimed.outcome).toBe('inconclusive');
+    expect(claimed.reasons.map((r) => r.code)).toContain('profile.not-verified');
   });
 });

@@ -10,6 +10,7 @@ import { oracleReasons } from '../../assertions/oracle-reasons.js';
 import type { History, SinkSemantics } from '../../history/types.js';
 import { fenceReasons } from '../../assertions/fence-evidence.js';
 import { transactionalOutputReasons } from '../../assertions/transactional-output.js';
+import { profileReasons, type ExpectedProfile } from '../../assertions/profile-applied.js';
 import type { ScenarioResult } from '../../reports/run-report.js';
 
 export interface Judgment {
@@ -25,6 +26,8 @@ export interface ScenarioRecord {
   usedGenerator: boolean;
   /** The sink its output was judged for (undefined: never judged, so there was no fence to judge either). */
   sink?: SinkSemantics;
+  /** The production profile the run claims (other than the playground's): it must be read back as applied. */
+  profile?: ExpectedProfile;
 }
 
 /** Extra rules over the history (fault evidence, the fence): each returns the reasons it finds. */
@@ -33,7 +36,7 @@ export type EvidenceRule = (history: History, judgments: readonly Judgment[]) =>
 /** The evidence rules every scenario's history goes through. */
 const rules: EvidenceRule[] = [(history) => faultEvidence(history)];
 
-export function decideScenario({ result, judgments, history, usedGenerator, sink }: ScenarioRecord): ScenarioOutcome {
+export function decideScenario({ result, judgments, history, usedGenerator, sink, profile }: ScenarioRecord): ScenarioOutcome {
   const reasons: Reason[] = [];
   if (result.status === 'failed') reasons.push({ code: 'scenario.assertion', effect: 'fail', message: firstLine(result.error) });
   if (result.status === 'error') reasons.push({ code: 'scenario.error', effect: 'fail', message: firstLine(result.error) });
@@ -43,6 +46,8 @@ export function decideScenario({ result, judgments, history, usedGenerator, sink
   }
   // Output judged: the fence before the final read must have held (stopped, drained, no transaction left open).
   if (sink) reasons.push(...fenceReasons(history, sink), ...transactionalOutputReasons(history, sink));
+  // A profile that did not take: the run did not test what it claims.
+  if (profile) reasons.push(...profileReasons(history, profile));
   for (const rule of rules) {
     try {
       reasons.push(...rule(history, judgments));
@@ -73,6 +78,14 @@ export function judgmentReasons({ verdict, expect }: Judgment): Reason[] {
  * Inconclusive is never a pass: the running test is skipped with the reason
  * (vitest's dynamic skip), annotated so the JUnit file names it.
  */
+/** A scenario not run at all (a profile it is not written for): skipped with the reason. */
+export async function markNotRun(note: string): Promise<void> {
+  const test = getCurrentTest();
+  if (!test) return;
+  await test.context.annotate(note, 'not-run').catch(() => undefined);
+  test.context.skip(note);
+}
+
 export async function markInconclusive(outcome: ScenarioOutcome): Promise<void> {
   const reason = decisiveReason(outcome);
   const note = reason ? `inconclusive: ${reason.code}: ${reason.message}` : 'inconclusive';

@@ -22,8 +22,13 @@ import { fenceAndDrain } from './fence.js';
 import type { ScenarioResult } from '../../reports/run-report.js';
 import { ClickGenerator, type GeneratorOptions } from '../../workload/click-generator.js';
 import { describeOutcome, type ScenarioOutcome } from '../../assertions/outcome.js';
-import { decideScenario, markInconclusive, type Judgment } from './scenario-outcome.js';
+import { decideScenario, markInconclusive, markNotRun, type Judgment } from './scenario-outcome.js';
 import { JobWatcher } from './job-watcher.js';
+import { profiledFlinkProperties } from '../../containers/profiles/cluster-properties.js';
+import { DEFAULT_PROFILE, releaseCapabilities, type Profile } from '../../containers/profiles/profile.js';
+import { resolveProfile } from '../../containers/profiles/resolve.js';
+import { chooseProfile, type ProfileFit } from './profile-draw.js';
+import { verifyRunProfile } from './profile-verification.js';
 
 /** What global-setup hands every scenario (vitest provide/inject). */
 export interface HarnessRun {
@@ -56,6 +61,13 @@ export interface ScenarioOptions {
   inconclusive?: 'skip' | 'record';
   /** Called with the outcome once it is decided (before any skip). */
   onOutcome?: (outcome: ScenarioOutcome) => void;
+  /**
+   * The production profiles the body is written for (scenarios/harness/profile-draw.ts):
+   * the run's --profile if it fits, else one drawn from the seed. Absent: the playground profile only.
+   */
+  profiles?: ProfileFit;
+  /** Run under exactly this profile (a nightly matrix cell), whatever --profile says. */
+  profile?: string;
 }
 
 export interface JudgeOptions {
@@ -84,6 +96,8 @@ export interface Scenario extends Testbed {
   extra: Record<string, unknown>;
   /** The scenario's folder in the run (logs, storage, result.json): for files of its own. */
   dir: string;
+  /** The production profile the cluster runs (playground: Flink's defaults as the playground sets them). */
+  runProfile: Profile;
 }
 
 /**
@@ -100,6 +114,23 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
   const scenarioDir = path.join(run.runDir, 'scenarios', slug);
   await mkdir(scenarioDir, { recursive: true });
   const history = new HistoryRecorder(name, version);
+  const choice = chooseProfile({
+    scenario: name,
+    seed: run.settings.seed,
+    release: releaseCapabilities(version),
+    given: options.profile ?? (run.settings.profileGiven ? run.settings.profile : undefined),
+    ...(options.profile ? {} : { fit: options.profiles }),
+  });
+  if (choice.kind === 'skip') {
+    // A profile a person asked for that this body cannot run: said, never run under another one.
+    await markNotRun(choice.note);
+    return;
+  }
+  // The profile's keys and the team's --flink-conf over the playground's; an impossible one is one error here.
+  const resolved = resolveProfile(run.settings, version, choice.profile.name);
+  const profiled = choice.profile.name !== DEFAULT_PROFILE || resolved.teamConf !== undefined;
+  const flinkProperties = profiled ? profiledFlinkProperties({ ...resolved, scenario: options.flinkProperties }) : options.flinkProperties;
+  history.note(choice.note);
   const started = Date.now();
   const result: ScenarioResult = { name, flinkVersion: version, status: 'passed', durationMs: 0, extra: {} };
   const judgments: Judgment[] = [];
@@ -121,12 +152,15 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
       jobJar: images.jobJar,
       storageDir: path.join(scenarioDir, 'storage'),
       taskManagers: options.taskManagers,
-      flinkProperties: options.flinkProperties,
+      flinkProperties,
     });
     history.note(`cluster up: Flink ${version}, ${cluster.taskManagers.length} TaskManager(s), Web UI ${cluster.webUiUrl}`);
     result.extra!.clusterStartMs = Date.now() - started;
     result.extra!.kafkaConnector = describeKafkaConnector(images.release);
-    const tb: Testbed = { cluster, history };
+    result.extra!.profile = { name: choice.profile.name, how: choice.how, description: choice.profile.description };
+    if (resolved.teamConf) result.extra!.flinkConfWarnings = resolved.teamConf.warnings;
+    // Playground: Flink's defaults, nothing to pass; any other profile's restore mode and savepoint format go with every resume and stop.
+    const tb: Testbed = { cluster, history, ...(profiled ? { profile: { profile: choice.profile, release: resolved.release }, resumes: [] } : {}) };
     watcher = new JobWatcher(tb).start();
     tap = await cluster.kafka.tap('output', options.outputIsolation ?? 'read_committed');
     const c = cluster;
@@ -139,6 +173,7 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
       tap,
       extra: result.extra!,
       dir: scenarioDir,
+      runProfile: choice.profile,
       generator: (g = {}) => {
         if (generator) return generator;
         generator = new ClickGenerator(c.kafka.kafka, {
@@ -201,6 +236,8 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
           // The fence before the final read: stop the jobs, read output to its end, check the
           // exactly-once sink's end state. Once per scenario (a scenario may have fenced itself).
           if (!history.events.some((e) => e.kind === 'check' && e.name === FENCE_CHECK)) {
+            // The profile is read back while the jobs still run: a stopped job's checkpoints do not move on.
+            if (tb.profile) await verifyRunProfile(tb);
             const fenced = await fenceAndDrain({ cluster: c, history }, { sink: policy.sink, tap: t });
             result.extra!.fenceMs = fenced.timings.totalMs;
           }
@@ -239,7 +276,14 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
     if (result.status === 'passed') await rm(path.join(scenarioDir, 'storage'), { recursive: true, force: true }).catch(() => undefined);
     result.durationMs = Date.now() - started;
     result.history = frozen ?? history.finish(generator?.ledger.snapshot() ?? emptyLedger(), [...(tap?.records ?? [])]);
-    result.outcome = decideScenario({ result, judgments, history: result.history, usedGenerator: generator !== undefined, sink });
+    result.outcome = decideScenario({
+      result,
+      judgments,
+      history: result.history,
+      usedGenerator: generator !== undefined,
+      sink,
+      ...(profiled && judgments.length > 0 ? { profile: choice.profile } : {}),
+    });
     if (result.outcome.outcome === 'inconclusive' && result.status === 'passed') result.status = 'inconclusive';
     await writeFile(
       path.join(scenarioDir, 'result.json'),
