@@ -13,6 +13,8 @@ import { scheduleArbitrary, type Schedule } from '../faults/schedule/schedule-ar
 import { ScheduleVerdictFailed } from '../faults/schedule/schedule-failure.js';
 import { SCHEDULE_SUITES, suiteSeed, suiteTestName, type ScheduleSuite } from '../faults/schedule/suites.js';
 import type { ScenarioResult } from '../reports/run-report.js';
+import { profileNamed, profileProblems, releaseCapabilities } from '../containers/profiles/profile.js';
+import { fits, SMOKE_DRAW_POOL } from './harness/profile-draw.js';
 import { harnessRun, runScenario } from './harness/scenario.js';
 import { markInconclusive } from './harness/scenario-outcome.js';
 import type { ScenarioOutcome } from '../assertions/outcome.js';
@@ -51,8 +53,10 @@ for (const suite of SCHEDULE_SUITES) {
   const timeout = runs * (configured.scheduleRunBudgetMs + 30_000) + shrinkBudgetMs + GRACE_MS;
 
   describe.skipIf(skipped)('fault schedules', () => {
-    test(suiteTestName(suite), { timeout }, async () => {
+    test(suiteTestName(suite), { timeout }, async ({ skip }) => {
       const { settings, runDir } = harnessRun();
+      const profiles = scheduleProfiles(suite);
+      if (typeof profiles === 'string') return skip(profiles);
       const seed = replay?.seed ?? suiteSeed(settings.seed, suite);
       const tracker = new PathTracker(replay?.path ?? '');
       const records: RunRecord[] = [];
@@ -60,7 +64,7 @@ for (const suite of SCHEDULE_SUITES) {
       const started = Date.now();
 
       const property = fc.asyncProperty(
-        scheduleArbitrary({ maxCommands: settings.scheduleMaxCommands, replayPath: replay?.replayPath, forceKill: suite.control }),
+        scheduleArbitrary({ maxCommands: settings.scheduleMaxCommands, replayPath: replay?.replayPath, forceKill: suite.control, profiles }),
         async (schedule) => {
           const p = tracker.next();
           const phase = replay && !tracker.shrinking ? 'replay' : tracker.shrinking ? 'shrink' : 'generation';
@@ -170,7 +174,7 @@ async function runOne(
     const codes = [...new Set(o.reasons.filter((r) => r.effect === o.outcome).map((r) => r.code))];
     record.outcome = o.outcome === 'pass' ? 'pass' : `${o.outcome}: ${codes.join(', ')}`;
   };
-  await runScenario(record.scenario, { outputIsolation: suite.isolation, inconclusive: 'record', onOutcome }, async (s) => {
+  await runScenario(record.scenario, { outputIsolation: suite.isolation, inconclusive: 'record', onOutcome, profile: schedule.start.profile }, async (s) => {
     if (suite.control) s.extra.negativeControl = 'job without --checkpointing: the oracle must reject this run (missing or wrong counts)';
     s.extra.faultSchedule = { suite: suite.id, seed: where.seed, path: where.path, phase: where.phase, job: suite.job, policy: suite.policy, budgetMs: budget };
     s.extra.schedule = record.schedule;
@@ -199,6 +203,23 @@ async function runOne(
     else throw new ScheduleVerdictFailed(verdict);
   });
   if (rejected) throw rejected;
+}
+
+/**
+ * The profiles a suite's schedules draw from: a given --profile only, else the
+ * smoke pool on this release, for the default scheduler (the model expects
+ * tasks to wait for missing slots). The negative control stays on the
+ * playground's: its job has no checkpoints to read a profile back from.
+ */
+function scheduleProfiles(suite: ScheduleSuite): string[] | string {
+  const { settings, images } = harnessRun();
+  if (suite.control) return ['playground'];
+  if (settings.profileGiven) {
+    const why = fits.defaultScheduler(profileNamed(settings.profile));
+    return why ? `not run under profile '${settings.profile}': ${why}` : [settings.profile];
+  }
+  const release = releaseCapabilities(images.release.version);
+  return SMOKE_DRAW_POOL.filter((n) => profileProblems(profileNamed(n), release).length === 0 && fits.defaultScheduler(profileNamed(n)) === undefined);
 }
 
 /** The property's own entry in the run report: seed, runs, counterexample, replay command. */

@@ -5,7 +5,7 @@ import { SLOTS_PER_TASK_MANAGER, START_TASK_MANAGERS, type Schedule } from './sc
 /** The schedule as generated: its start and every planned step (a step whose precondition fails is skipped at run time). */
 export function describeSchedule(s: Schedule): string[] {
   const lines = [
-    `start: job p=${s.start.parallelism} submitted via ${s.start.via}; ${START_TASK_MANAGERS} TaskManager x ${SLOTS_PER_TASK_MANAGER} slots`,
+    `start: job p=${s.start.parallelism} submitted via ${s.start.via}; ${START_TASK_MANAGERS} TaskManager x ${SLOTS_PER_TASK_MANAGER} slots; profile ${s.start.profile}`,
   ];
   const planned: string[] = [];
   for (const c of s.commands) planned.push(String(c));

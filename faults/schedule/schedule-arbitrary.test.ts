@@ -53,7 +53,7 @@ describe('schedule arbitrary', () => {
   test('the readable listing names the start, every planned step and the heal phase', () => {
     const [s] = sample(scheduleArbitrary({ maxCommands: 3, forceKill: true }), 1, 7);
     const lines = describeSchedule(s!);
-    expect(lines[0]).toMatch(/^start: job p=[12] submitted via (cli|rest); 1 TaskManager x 2 slots$/);
+    expect(lines[0]).toMatch(/^start: job p=[12] submitted via (cli|rest); 1 TaskManager x 2 slots; profile playground$/);
     expect(lines.filter((l) => /^\d+\. /.test(l))).toHaveLength([...s!.commands].length + 1);
     expect(lines.some((l) => l.includes('[forced]'))).toBe(true);
     expect(lines.at(-1)).toMatch(/^then: heal/);
@@ -82,5 +82,18 @@ describe('schedule arbitrary', () => {
     expect(t % 15_000).toBe(0);
     expect(now - t).toBeGreaterThanOrEqual(30 * 60_000);
     expect(now - t).toBeLessThan(30 * 60_000 + 15_000);
+  });
+
+  test('the profile is generated input: drawn from the given ones, stable for a seed, shrunk towards the first', () => {
+    const pool = ['playground', 'rocksdb-incremental', 'unaligned'];
+    const drawn = new Set(sample(scheduleArbitrary({ maxCommands: 2, profiles: pool }), 60).map((s) => s.start.profile));
+    expect([...drawn].sort()).toEqual([...pool].sort());
+    const a = sample(scheduleArbitrary({ maxCommands: 2, profiles: pool }), 5, 11).map((s) => s.start.profile);
+    const b = sample(scheduleArbitrary({ maxCommands: 2, profiles: pool }), 5, 11).map((s) => s.start.profile);
+    expect(a).toEqual(b);
+    const r = fc.check(fc.property(scheduleArbitrary({ maxCommands: 1, profiles: pool }), (s) => s.start.profile === 'playground'), { seed: 3, numRuns: 200 });
+    expect(r.failed).toBe(true);
+    // Shrinking moves the profile towards the pool's first: the smallest failing one is the first other than 'playground'.
+    expect((r.counterexample![0] as Schedule).start.profile).toBe('rocksdb-incremental');
   });
 });

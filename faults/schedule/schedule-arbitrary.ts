@@ -13,6 +13,8 @@ export interface ScheduleStart {
   /** Parallelism of the first submission (one TaskManager with two slots is there at the start). */
   parallelism: number;
   via: Via;
+  /** The production profile the cluster runs (containers/profiles/profile.ts): part of the generated input, so seeded, replayed and shrunk. */
+  profile: string;
 }
 
 export interface Schedule {
@@ -54,6 +56,8 @@ export interface ScheduleArbitraryOptions {
   replayPath?: string;
   /** Negative control: every schedule first kills the (only) TaskManager once a window is half filled. */
   forceKill?: boolean;
+  /** Profiles to draw from; shrinking goes towards the first (default: the playground's only). */
+  profiles?: readonly string[];
 }
 
 export function scheduleArbitrary(o: ScheduleArbitraryOptions): fc.Arbitrary<Schedule> {
@@ -61,7 +65,11 @@ export function scheduleArbitrary(o: ScheduleArbitraryOptions): fc.Arbitrary<Sch
   const commands = fc
     .commands(commandArbitraries(), { maxCommands: o.maxCommands, ...(o.replayPath ? { replayPath: o.replayPath } : {}) })
     .filter((c) => [...c].length >= min);
-  const start = fc.record({ parallelism: fc.integer({ min: 1, max: START_TASK_MANAGERS * SLOTS_PER_TASK_MANAGER }), via }, { noNullPrototype: true });
+  const profiles = o.profiles?.length ? o.profiles : ['playground'];
+  const start = fc.record(
+    { parallelism: fc.integer({ min: 1, max: START_TASK_MANAGERS * SLOTS_PER_TASK_MANAGER }), via, profile: fc.constantFrom(...profiles) },
+    { noNullPrototype: true },
+  );
   if (!o.forceKill) return fc.record({ start, commands }, { noNullPrototype: true });
   // First, while the only TaskManager runs every task of the job: the kill is sure to fail the job over
   // (a kill after scaling out may hit a TaskManager without tasks and change nothing).
