@@ -84,6 +84,8 @@ export class OutputTap {
             partition: batch.partition,
             offset: m.offset,
             value: m.value ? new Uint8Array(m.value) : null,
+            // Only when the job set one (a declared job keyed by its Kafka record key).
+            ...(m.key ? { key: new Uint8Array(m.key) } : {}),
             arrivalMs: now,
             ...appendTime(m.timestamp),
           });

@@ -37,6 +37,8 @@ export interface OutputRecord {
   offset: string;
   /** Raw value bytes; null for a tombstone. */
   value: Uint8Array | null;
+  /** Raw key bytes, when the record has a key (the playground job writes none). */
+  key?: Uint8Array;
   /** Wall-clock ms when the harness read it. */
   arrivalMs: number;
   /**
