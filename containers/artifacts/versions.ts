@@ -13,3 +13,13 @@ export function compareVersions(a: string, b: string): number {
 export const minorLine = (version: string) => version.split('.').slice(0, 2).join('.');
 
 export const isStableRelease = (v: string) => /^\d+\.\d+\.\d+$/.test(v);
+
+/**
+ * "2.1.x" -> the newest stable 2.1 release in `releases` ("2.1.3"); a full
+ * release or dist:<path> as it is; undefined when the line has none.
+ */
+export function expandRelease(spec: string, releases: readonly string[]): string | undefined {
+  const m = /^(\d+\.\d+)\.x$/.exec(spec);
+  if (!m) return spec;
+  return releases.filter((r) => isStableRelease(r) && minorLine(r) === m[1]).sort(compareVersions).at(-1);
+}

@@ -74,6 +74,13 @@ export interface SuiteRun {
   scenarios: string[];
   /** Extra environment (HARNESS_TIER, HARNESS_SEED, HARNESS_UPGRADE_FROM, ...). */
   env?: Record<string, string>;
+  /** Only the tests whose name matches (vitest -t), e.g. one test of the upgrade scenario. */
+  testNamePattern?: string;
+  /**
+   * A lock file held (flock) for this run alone, so runs that share one Docker
+   * engine take turns run by run, and another user's run may come between two.
+   */
+  lock?: string;
 }
 
 export interface SuiteResult {
@@ -91,10 +98,11 @@ export interface SuiteResult {
 export async function runSuite(run: SuiteRun, outDir: string): Promise<SuiteResult> {
   const started = Date.now();
   const env = { ...process.env, ...run.env, FLINK_VERSION: run.flinkVersion, HARNESS_RUN_ID: run.runId };
-  const args = ['vitest', 'run', '--project', 'cluster', ...run.scenarios.map(scenarioFile)];
+  const args = ['vitest', 'run', '--project', 'cluster', ...run.scenarios.map(scenarioFile), ...(run.testNamePattern ? ['-t', run.testNamePattern] : [])];
   process.stderr.write(`\n=== Flink ${run.flinkVersion}: ${run.scenarios.join(', ')} (run ${run.runId}) ===\n`);
+  const [command, ...rest] = run.lock ? ['flock', run.lock, 'npx', ...args] : ['npx', ...args];
   const exitCode = await new Promise<number>((resolve) => {
-    const child = spawn('npx', args, { cwd: REPO_ROOT, stdio: 'inherit', env });
+    const child = spawn(command!, rest, { cwd: REPO_ROOT, stdio: 'inherit', env });
     child.on('error', () => resolve(127));
     child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
