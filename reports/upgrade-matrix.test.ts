@@ -28,7 +28,7 @@ function report(from: string, to: string, kind: Kind): RunReportJson {
       restore: kind === 'incompatible' ? { kind: 'incompatible savepoint', reason: 'state-restore', message: 'java.lang.IllegalStateException: Failed to rollback to checkpoint/savepoint\nmore' } : { kind: 'restored' },
     },
   };
-  return { runId: `r-${from}-${to}`, startedAt: 0, finishedAt: 1, wallTimeMs: 1, settings: {}, versions: {}, scenarios: [scenario as RunReportJson['scenarios'][number]] };
+  return { runId: `r-${from}-${to}`, startedAt: 0, finishedAt: 1, wallTimeMs: 1, settings: {}, versions: {}, scenarios: [scenario as unknown as RunReportJson['scenarios'][number]] };
 }
 const cellRun = (from: string, to: string, kind: Kind | null): UpgradeRun => ({
   from,
