@@ -69,10 +69,16 @@ export function judgeProcessingTime(ledger: GeneratorLedger, keys: readonly KeyC
  * fence that stops the job before the final read) explains no surplus.
  */
 function disturbedWhileWriting(keys: readonly KeyCopies[], replays: Replays): boolean {
-  const copies = keys.flatMap((k) => k.copies);
-  if (copies.length === 0) return false;
-  const first = Math.min(...copies.map((c) => c.writtenMs - (c.clock === 'arrival' ? replays.arrivalLagMs : 0)));
-  const last = Math.max(...copies.map((c) => c.writtenMs));
+  // A loop, not Math.min(...): 100,000 pages x windows are more copies than a call takes arguments.
+  let first = Infinity;
+  let last = -Infinity;
+  for (const key of keys) {
+    for (const c of key.copies) {
+      first = Math.min(first, c.writtenMs - (c.clock === 'arrival' ? replays.arrivalLagMs : 0));
+      last = Math.max(last, c.writtenMs);
+    }
+  }
+  if (first === Infinity) return false;
   return disturbancesBetween(replays.disturbances ?? [], { writtenMs: first, lagMs: 0 }, { writtenMs: last }, replays.slackMs).length > 0;
 }
 

@@ -1,6 +1,6 @@
-import { type Kafka, type Producer } from 'kafkajs';
-import { PAGES, WINDOW_MS } from '../history/types.js';
-import { clickAt, encodeClick, EVENTS_PER_WINDOW, PAGE_STEP_MS, partitionOf, type ClickEvent } from './click-event.js';
+import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
+import { WINDOW_MS } from '../history/types.js';
+import { ClickSequence, encodeClick, PLAYGROUND_SHAPE, type ClickEvent, type WorkloadShape } from './click-event.js';
 import { Ledger, MAX_OUT_OF_ORDERNESS_MS } from './ledger.js';
 
 export interface GeneratorOptions {
@@ -15,8 +15,14 @@ export interface GeneratorOptions {
   windows?: number;
   /** Event time of the first event (ms); windows are aligned to 15 s. */
   startMs?: number;
-  /** Events per send in fast mode. */
+  /** Pages (keys) and clicks per page per window; the playground's 6 x 1000 by default. */
+  shape?: WorkloadShape;
+  /** Events per send (one produce request, split by partition); default 2,000. */
   batchSize?: number;
+  /** Sends in flight at once (fast mode); default 1. Each partition's order is kept either way (see send). */
+  concurrency?: number;
+  /** Record batch compression; default none. kafkajs ships gzip only (snappy and lz4 need a codec package). */
+  compression?: 'none' | 'gzip';
   /**
    * 'paced' only: event time advances this many times faster than wall time
    * (default 1, the playground's ~400 events/s). Keeps event time moving
@@ -42,6 +48,7 @@ export interface GeneratorOptions {
  */
 export class ClickGenerator {
   readonly ledger: Ledger;
+  readonly sequence: ClickSequence;
   private next = 0;
   private stopping = false;
   private running?: Promise<void>;
@@ -53,8 +60,10 @@ export class ClickGenerator {
     private readonly kafka: Kafka,
     private readonly options: GeneratorOptions,
   ) {
-    this.ledger = new Ledger(options.partitions);
-    this.pauses = [...(options.pauseAfterWindows ?? [])].map((w) => w * EVENTS_PER_WINDOW).sort((a, b) => a - b);
+    this.sequence = new ClickSequence(options.shape ?? PLAYGROUND_SHAPE, options.startMs ?? 0);
+    this.ledger = new Ledger(options.partitions, this.sequence.pageNames);
+    const perWindow = this.sequence.eventsPerWindow;
+    this.pauses = [...(options.pauseAfterWindows ?? [])].map((w) => w * perWindow).sort((a, b) => a - b);
     this.armHold();
   }
 
@@ -143,36 +152,58 @@ export class ClickGenerator {
 
   private async loop(): Promise<void> {
     const producer = await this.connect();
-    const total = this.options.windows === undefined ? Infinity : this.options.windows * EVENTS_PER_WINDOW;
+    const seq = this.sequence;
+    const perWindow = seq.eventsPerWindow;
+    const total = this.options.windows === undefined ? Infinity : this.options.windows * perWindow;
     const batch = this.options.batchSize ?? 2_000;
+    const concurrency = this.options.mode === 'fast' ? Math.max(1, this.options.concurrency ?? 1) : 1;
+    const inFlight = new Set<Promise<void>>();
+    let failed: unknown;
     let began = Date.now();
-    // Wall ms per tick of six events (one per page) in paced mode.
-    const tickMs = PAGE_STEP_MS / (this.options.speedup ?? 1);
+    // Wall ms per tick (one event per page) in paced mode.
+    const tickMs = seq.tickWallMs / (this.options.speedup ?? 1);
     try {
       while (this.next < total && !this.stopping) {
         const pauseAt = this.pauses[0];
         if (pauseAt !== undefined && this.next >= pauseAt) {
+          // Everything before the pause point acknowledged before it counts as reached.
+          await this.settle(inFlight);
           const hold = this.hold!;
           hold.reached();
           await hold.releaseP;
-          if (this.options.mode === 'paced') began = Date.now() - (this.next / PAGES.length) * tickMs;
+          if (this.options.mode === 'paced') began = Date.now() - (this.next / seq.keys) * tickMs;
           continue;
         }
         let upTo = Math.min(total, this.next + batch, pauseAt ?? Infinity);
         if (this.options.mode === 'paced') {
-          // Event time ~ wall time: 6 events per 15 ms tick, about 400 events/s.
-          const due = Math.floor((Date.now() - began) / tickMs) * PAGES.length;
+          // Event time ~ wall time: one event per page per tick (the playground: 6 per 15 ms, about 400 events/s).
+          const due = Math.floor((Date.now() - began) / tickMs) * seq.keys;
           if (due <= this.next) {
             await sleep(100);
             continue;
           }
           upTo = Math.min(total, due, this.next + batch, pauseAt ?? Infinity);
         }
-        await this.send(producer, this.next, upTo);
+        if (concurrency === 1) {
+          await this.send(producer, this.next, upTo);
+        } else {
+          const sent: Promise<void> = this.send(producer, this.next, upTo).then(
+            () => void inFlight.delete(sent),
+            (e: unknown) => {
+              inFlight.delete(sent);
+              failed ??= e;
+            },
+          );
+          inFlight.add(sent);
+          if (inFlight.size >= concurrency) await Promise.race(inFlight);
+          if (failed) throw failed;
+        }
         this.next = upTo;
       }
+      await this.settle(inFlight);
+      if (failed) throw failed;
       // A continuous run ends on a window boundary so every written window can close.
-      const boundary = Math.ceil(this.next / EVENTS_PER_WINDOW) * EVENTS_PER_WINDOW;
+      const boundary = Math.ceil(this.next / perWindow) * perWindow;
       if (this.next < boundary) {
         await this.send(producer, this.next, boundary);
         this.next = boundary;
@@ -184,24 +215,38 @@ export class ClickGenerator {
     }
   }
 
+  /** Waits for every send in flight; their failures are the loop's to throw. */
+  private async settle(inFlight: Set<Promise<void>>): Promise<void> {
+    await Promise.all(inFlight);
+  }
+
+  /**
+   * One produce request for events [from, to). With several in flight, order
+   * within a partition still holds: the idempotent producer numbers each
+   * partition's batches and the broker appends them in that order, and a
+   * batch's ledger entry is written only once Kafka acknowledged it.
+   */
   private async send(producer: Producer, from: number, to: number): Promise<void> {
+    const seq = this.sequence;
     const byPartition = new Map<number, ClickEvent[]>();
+    const messages: Message[] = [];
     for (let i = from; i < to; i++) {
-      const p = partitionOf(i, this.options.partitions);
-      let list = byPartition.get(p);
-      if (!list) byPartition.set(p, (list = []));
-      list.push(clickAt(i, this.startMs));
+      const partition = seq.partitionOf(i, this.options.partitions);
+      let list = byPartition.get(partition);
+      if (!list) byPartition.set(partition, (list = []));
+      const event = seq.at(i);
+      list.push(event);
+      messages.push({ partition, value: encodeClick(event) });
     }
     await producer.send({
       topic: this.options.topic,
       acks: -1,
-      messages: [...byPartition].flatMap(([partition, events]) =>
-        events.map((e) => ({ partition, value: encodeClick(e) })),
-      ),
+      compression: this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+      messages,
     });
     for (const [partition, events] of byPartition) this.ledger.acknowledge(events, partition);
-    const snap = this.ledger.snapshot();
-    this.options.onProgress?.(snap.total, snap.maxTimestampMs);
+    const progress = this.ledger.progress();
+    this.options.onProgress?.(progress.total, progress.maxTimestampMs);
   }
 
   /**
@@ -210,14 +255,14 @@ export class ClickGenerator {
    * final window fires. These events open a window that stays unsettled.
    */
   private async closeWindows(producer: Producer): Promise<void> {
-    const end = this.startMs + (this.next / EVENTS_PER_WINDOW) * WINDOW_MS;
-    const closing: ClickEvent = { timestamp: end + MAX_OUT_OF_ORDERNESS_MS + 1_000, page: PAGES[0] };
+    const end = this.startMs + (this.next / this.sequence.eventsPerWindow) * WINDOW_MS;
+    const closing: ClickEvent = { timestamp: end + MAX_OUT_OF_ORDERNESS_MS + 1_000, page: this.sequence.page(0) };
     for (let partition = 0; partition < this.options.partitions; partition++) {
       await producer.send({ topic: this.options.topic, acks: -1, messages: [{ partition, value: encodeClick(closing) }] });
       this.ledger.acknowledge([closing], partition);
     }
-    const snap = this.ledger.snapshot();
-    this.options.onProgress?.(snap.total, snap.maxTimestampMs);
+    const progress = this.ledger.progress();
+    this.options.onProgress?.(progress.total, progress.maxTimestampMs);
   }
 }
 

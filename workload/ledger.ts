@@ -15,7 +15,11 @@ export class Ledger {
   private total = 0;
   private maxTimestamp = -1;
 
-  constructor(readonly partitions: number) {
+  constructor(
+    readonly partitions: number,
+    /** The pages the generator emits (the snapshot's `pages`); the playground's six by default. */
+    private readonly pages: readonly string[] = PAGES,
+  ) {
     this.partitionMax = Array.from({ length: partitions }, () => -1);
   }
 
@@ -30,6 +34,14 @@ export class Ledger {
       this.maxTimestamp = Math.max(this.maxTimestamp, e.timestamp);
       this.total++;
     }
+  }
+
+  /**
+   * How far the generator got, in constant time: what a progress line or a
+   * wait needs. snapshot() copies every window x page, O(keys x windows).
+   */
+  progress(): { total: number; maxTimestampMs: number } {
+    return { total: this.total, maxTimestampMs: this.maxTimestamp };
   }
 
   /** Largest window end that the watermark closes given what every partition holds. */
@@ -47,7 +59,7 @@ export class Ledger {
     }
     return {
       windowMs: WINDOW_MS,
-      pages: PAGES,
+      pages: this.pages,
       acknowledged,
       total: this.total,
       maxTimestampMs: this.maxTimestamp,

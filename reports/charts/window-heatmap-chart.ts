@@ -26,14 +26,13 @@ interface Cell {
 }
 
 export function windowHeatmapChart(history: History, verdict?: Verdict): TopLevelSpec {
-  const cells = gridCells(history, verdict);
+  const { cells, pages, of } = shownPages(gridCells(history, verdict), history.ledger.pages);
   const windows = new Set(cells.map((c) => c.windowStart)).size;
-  const max = Math.max(1, ...cells.map((c) => c.count ?? 0));
-  const pages = [...history.ledger.pages, ...cells.map((c) => c.page).filter((p) => !history.ledger.pages.includes(p))];
+  const max = cells.reduce((m, c) => Math.max(m, c.count ?? 0), 1);
   const statuses = Object.keys(STATUS).filter((s) => cells.some((c) => c.status === s));
   const dense = windows > 40; // text would not fit
   return {
-    title: `Counts per window and page: ${history.scenario}`,
+    title: `Counts per window and page: ${history.scenario}${pages.length < of ? ` (${pages.length} of ${of} pages: those with findings first)` : ''}`,
     data: { values: cells },
     width: { step: dense ? 12 : 64 },
     height: { step: 26 },
@@ -66,6 +65,23 @@ export function windowHeatmapChart(history: History, verdict?: Verdict): TopLeve
           ]),
     ],
   } as TopLevelSpec;
+}
+
+/** Rows a chart can show: a run at scale has 100,000 pages. */
+export const MAX_HEATMAP_PAGES = 60;
+
+/**
+ * The pages to draw, in the ledger's order, and their cells: every page up to
+ * MAX_HEATMAP_PAGES; beyond that the pages with a finding first, then the
+ * ledger's first pages. The verdict has every finding; the chart shows a sample.
+ */
+function shownPages(all: Cell[], ledgerPages: readonly string[]): { cells: Cell[]; pages: string[]; of: number } {
+  const order = [...new Set([...ledgerPages, ...all.map((c) => c.page)])];
+  if (order.length <= MAX_HEATMAP_PAGES) return { cells: all, pages: order, of: order.length };
+  const keep = new Set<string>();
+  for (const c of all) if (c.status !== 'ok' && c.status !== 'unsettled' && keep.size < MAX_HEATMAP_PAGES) keep.add(c.page);
+  for (const p of order) if (keep.size < MAX_HEATMAP_PAGES) keep.add(p);
+  return { cells: all.filter((c) => keep.has(c.page)), pages: order.filter((p) => keep.has(p)), of: order.length };
 }
 
 function gridCells(history: History, verdict?: Verdict): Cell[] {
