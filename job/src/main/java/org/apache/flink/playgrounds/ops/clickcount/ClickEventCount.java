@@ -43,7 +43,8 @@ import java.time.Duration;
  *
  * <p>Arguments: {@code --bootstrap.servers} (kafka:9092), {@code --input-topic} (input),
  * {@code --output-topic} (output), {@code --group-id} (click-event-count) and the switches
- * {@code --checkpointing}, {@code --event-time}, {@code --backpressure}, {@code --exactly-once}.
+ * {@code --checkpointing}, {@code --event-time}, {@code --backpressure}, {@code --exactly-once}, and
+ * {@code --state-padding-bytes N} (keyed state per page, for checkpoints of a real job's size).
  *
  * <p>The same source compiles against Flink 2.2 (connector 5.0.0-2.2, kafka-clients 4.x) and
  * Flink 1.20 (connector 3.4.0-1.20, kafka-clients 3.4). Only APIs present in both are used.
@@ -62,6 +63,8 @@ public class ClickEventCount {
     public static final String INPUT_TOPIC_OPTION = "input-topic";
     public static final String OUTPUT_TOPIC_OPTION = "output-topic";
     public static final String GROUP_ID_OPTION = "group-id";
+    /** Bytes of keyed state per page beside the count (0, the default: none); see ClickEventStatisticsCollector. */
+    public static final String STATE_PADDING_BYTES_OPTION = "state-padding-bytes";
 
     public static final String DEFAULT_BOOTSTRAP_SERVERS = "kafka:9092";
     public static final String DEFAULT_INPUT_TOPIC = "input";
@@ -107,15 +110,16 @@ public class ClickEventCount {
         final boolean checkpointing = params.isSet(CHECKPOINTING_OPTION);
         final boolean eventTime = params.isSet(EVENT_TIME_OPTION);
         final boolean backpressure = params.isSet(BACKPRESSURE_OPTION);
+        final int statePaddingBytes = Integer.parseInt(params.get(STATE_PADDING_BYTES_OPTION, "0"));
         // The real job, or in a mutant build (calibration only, see JobVariant) a broken one.
         final JobVariant variant = JobVariant.active();
         final boolean exactlyOnce = variant.exactlyOnce(params.isSet(EXACTLY_ONCE_OPTION));
 
         LOG.info(
                 "{}: bootstrap.servers={}, input-topic={}, output-topic={}, group-id={}, checkpointing={},"
-                        + " event-time={}, backpressure={}, exactly-once={}",
+                        + " event-time={}, backpressure={}, exactly-once={}, state-padding-bytes={}",
                 JOB_NAME, bootstrapServers, inputTopic, outputTopic, groupId, checkpointing, eventTime,
-                backpressure, exactlyOnce);
+                backpressure, exactlyOnce, statePaddingBytes);
         if (exactlyOnce && !checkpointing) {
             LOG.warn("--exactly-once without --checkpointing: Kafka transactions are committed only on"
                     + " checkpoints, so read_committed consumers will never see any output.");
@@ -199,7 +203,7 @@ public class ClickEventCount {
 
         final DataStream<ClickEventStatistics> statistics = variant
                 .counter(clicks.keyBy(ClickEvent::getPage), windows,
-                        w -> w.aggregate(new CountingAggregator(), new ClickEventStatisticsCollector()))
+                        w -> w.aggregate(new CountingAggregator(), new ClickEventStatisticsCollector(statePaddingBytes)))
                 .name(COUNTER_NAME)
                 .uid(COUNTER_UID);
 
