@@ -284,6 +284,22 @@ export class FlinkRest {
       },
     });
   }
+  /** GET /jobs/<id>/resource-requirements: each vertex's parallelism bounds (adaptive scheduler, Flink 1.18+). */
+  resourceRequirements(id: string) {
+    return this.call<ResourceRequirements>('GET', `/jobs/${id}/resource-requirements`);
+  }
+  /**
+   * PUT /jobs/<id>/resource-requirements: new bounds; the adaptive scheduler
+   * rescales the running job to them, no savepoint, same job id. Idempotent:
+   * sent again after no answer, it asks for the same bounds.
+   */
+  async setResourceRequirements(id: string, requirements: ResourceRequirements): Promise<void> {
+    await pRetry(() => this.send('PUT', `/jobs/${id}/resource-requirements`, requirements), {
+      retries: 3,
+      minTimeout: this.retryMinTimeoutMs,
+      shouldRetry: ({ error }) => error instanceof FlinkRestNoAnswer,
+    });
+  }
   /** GET /jobs/overview: every job the JobManager knows, with its name and start time. */
   async jobOverviews(): Promise<{ jid: string; name: string; state: JobState; 'start-time': number }[]> {
     return (await this.call<{ jobs: { jid: string; name: string; state: JobState; 'start-time': number }[] }>('GET', '/jobs/overview')).jobs;
@@ -341,6 +357,9 @@ export class FlinkRest {
 }
 
 /** True when the job runs and every one of its tasks is RUNNING. */
+/** Per job vertex id: the parallelism the adaptive scheduler may choose within. */
+export type ResourceRequirements = Record<string, { parallelism: { lowerBound: number; upperBound: number } }>;
+
 export function allTasksRunning(job: JobDetails): boolean {
   if (job.state !== 'RUNNING') return false;
   return job.vertices.every((v) => Object.entries(v.tasks).every(([state, n]) => (state === 'RUNNING' ? n === v.parallelism : n === 0)));

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { SAVEPOINTS_DIR, type Cluster } from '../containers/cluster.js';
+import { CHECKPOINTS_DIR, SAVEPOINTS_DIR, type Cluster } from '../containers/cluster.js';
 import type { CliResult } from '../containers/flink-cli.js';
 import { programArgs, type JobSpec } from '../containers/job-spec.js';
 import { restoreModeCliArgs, restoreModeRestField, savepointFormatCliArgs, savepointFormatRestField } from '../containers/profiles/flink-options.js';
@@ -105,14 +105,33 @@ export async function stopWithSavepoint(tb: Testbed, jobId: string, via: Via = '
 
 export class SavepointFailed extends StopWaiting {}
 
+/** Cancel (no savepoint): PATCH /jobs/<id>?mode=cancel, sent once; with retention on cancellation its latest checkpoint stays. */
+export const cancelJob = (tb: Testbed, jobId: string) => recorded(tb, 'operation', 'cancel-job', `job ${jobId}`, () => tb.cluster.rest.cancel(jobId));
+
+/**
+ * Adaptive scheduler: rescale the running job in place to `parallelism`
+ * (every vertex's upper bound; lower bound 1), through
+ * PUT /jobs/<id>/resource-requirements. No savepoint, same job id: Flink
+ * restarts it from its latest checkpoint at the new parallelism, once slots allow.
+ */
+export async function rescaleInPlace(tb: Testbed, jobId: string, parallelism: number): Promise<void> {
+  await recorded(tb, 'operation', 'rescale-adaptive', `job ${jobId} to p=${parallelism}`, async () => {
+    const current = await tb.cluster.rest.resourceRequirements(jobId);
+    const wanted = Object.fromEntries(Object.keys(current).map((v) => [v, { parallelism: { lowerBound: 1, upperBound: parallelism } }]));
+    await tb.cluster.rest.setResourceRequirements(jobId, wanted);
+  });
+}
+
 /** Waits until the job is RUNNING with all tasks RUNNING (bounded, with diagnostics). */
 export const waitForJobRunning = (tb: Testbed, jobId: string, timeoutMs = 120_000) =>
   tb.cluster.waitForJobRunning(jobId, { timeoutMs });
 
-/** file:/tmp/flink-savepoints-directory/x -> <storage>/savepoints/x */
+/** file:/tmp/flink-savepoints-directory/x -> <storage>/savepoints/x; a retained checkpoint's folder likewise. */
 export function hostPathOf(cluster: Cluster, location: string): string {
   const inContainer = location.replace(/^file:(\/\/)?/, '');
-  const rel = path.relative(SAVEPOINTS_DIR, inContainer);
-  if (rel.startsWith('..')) return inContainer;
-  return path.join(cluster.savepointsDir, rel);
+  for (const [inFlink, onHost] of [[SAVEPOINTS_DIR, cluster.savepointsDir], [CHECKPOINTS_DIR, cluster.checkpointsDir]] as const) {
+    const rel = path.relative(inFlink, inContainer);
+    if (!rel.startsWith('..') && !path.isAbsolute(rel)) return path.join(onHost, rel);
+  }
+  return inContainer;
 }
