@@ -8,9 +8,10 @@ import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isHarnessError } from '../config/harness-error.js';
 import { loadSettings } from '../config/settings.js';
-import { resolveFlinkRelease } from '../containers/artifacts/flink-release.js';
+import { describeFlinkBuild, resolveFlinkRelease } from '../containers/artifacts/flink-release.js';
 import { dockerEngine } from '../containers/engine.js';
 import { compareRuns, DEFAULT_THRESHOLDS, formatGateSummary, GATE_EXIT } from '../reports/gate-comparison.js';
+import { formatGateOverview, gateOverview } from '../reports/gate-overview.js';
 import { writeGateReport } from '../reports/gate-report.js';
 import type { RunReportJson } from '../reports/run-report.js';
 import { availableScenarios } from '../scenarios/harness/catalogue.js';
@@ -26,7 +27,7 @@ const number = (what: string) => (v: string) => {
 const program = new Command('gate')
   .description('Regression gate between two Flink releases: suites on both, the upgrade between them, one comparison report.')
   .requiredOption('--baseline <version>', 'the Flink release known to be good (e.g. 1.20.3)')
-  .requiredOption('--candidate <version>', 'the Flink release to gate (e.g. 2.2.1)')
+  .requiredOption('--candidate <version>', 'the Flink release to gate (e.g. 2.2.1), or dist:<folder or .tgz> for a local distribution (default: dist:$FLINK_DIST when set)', process.env.FLINK_DIST?.trim() ? `dist:${process.env.FLINK_DIST.trim()}` : undefined)
   .option('--scenarios <glob>', `scenario files to run, comma-separated names or globs (default: all of ${availableScenarios().join(', ')})`)
   .option('--recovery-threshold <percent>', 'recovery-time regression: slower than the baseline by more than this', number('--recovery-threshold'), DEFAULT_THRESHOLDS.recoveryRegressionPct)
   .option('--recovery-min-delta <ms>', '...and slower by at least this many ms', number('--recovery-min-delta'), DEFAULT_THRESHOLDS.recoveryMinDeltaMs)
@@ -83,8 +84,9 @@ async function gate(): Promise<number> {
 
   // Fail fast, before any cluster starts: unknown releases, no Docker engine.
   // Each with its own connector (KAFKA_CONNECTOR_VERSIONS), as its suites and its side of the upgrade will build it.
-  await resolveFlinkRelease(opts.baseline, settings.kafkaConnectors);
-  await resolveFlinkRelease(opts.candidate, settings.kafkaConnectors);
+  // A local distribution (dist:<path>) is read here: its own Flink version is what its runs are tagged with.
+  const baselineRelease = await resolveFlinkRelease(opts.baseline, settings.kafkaConnectors);
+  const candidateRelease = await resolveFlinkRelease(opts.candidate, settings.kafkaConnectors);
   const needsClusters = upgradeWanted || (suites.length > 0 && (opts.baselineReport === undefined || opts.candidateReport === undefined));
   if (needsClusters) await dockerEngine();
 
@@ -124,8 +126,8 @@ async function gate(): Promise<number> {
   }
 
   const comparison = compareRuns({
-    baselineVersion: opts.baseline,
-    candidateVersion: opts.candidate,
+    baselineVersion: baselineRelease.version,
+    candidateVersion: candidateRelease.version,
     baseline,
     candidate,
     upgrade,
@@ -133,14 +135,19 @@ async function gate(): Promise<number> {
   });
   const dirOf = (r: SuiteResult | { report: string } | undefined) =>
     r === undefined ? undefined : 'reportDir' in r ? (r.report ? r.reportDir : undefined) : r.report.endsWith('.json') ? path.dirname(r.report) : r.report;
+  const command = `npm run gate -- ${process.argv.slice(2).join(' ')}`;
+  const overview = gateOverview(comparison, { baseline: opts.baseline, candidate: opts.candidate, seed, tier, scenarios: selected, command });
   const files = await writeGateReport(outDir, {
+    overview,
     gateId,
     startedAt,
     finishedAt: Date.now(),
     settings: {
-      command: `npm run gate -- ${process.argv.slice(2).join(' ')}`,
+      command,
       baseline: opts.baseline,
       candidate: opts.candidate,
+      // Each side's build: PyPI's release, or a local distribution with its sha256.
+      builds: { baseline: describeFlinkBuild(baselineRelease), candidate: describeFlinkBuild(candidateRelease) },
       scenarios: selected,
       tier,
       seed,
@@ -154,7 +161,7 @@ async function gate(): Promise<number> {
     comparison,
     runs: { baseline: dirOf(runs.baseline), candidate: dirOf(runs.candidate), upgrade: dirOf(runs.upgrade) },
   });
-  process.stdout.write(`\n${formatGateSummary(comparison)}\n\nGate report: ${files.html}\n`);
+  process.stdout.write(`\n${formatGateOverview(overview)}\n\n${formatGateSummary(comparison)}\n\nGate report: ${files.html}\n`);
   return comparison.exitCode;
 }
 

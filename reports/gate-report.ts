@@ -5,6 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatDuration, formatInstant } from './format.js';
 import type { ComparisonRow, GateComparison, ScenarioFigures, UpgradeFigures } from './gate-comparison.js';
+import type { GateOverview } from './gate-overview.js';
 import { html, type Html } from './html.js';
 
 export interface GateRunLinks {
@@ -22,6 +23,8 @@ export interface GateReportInput {
   settings: Record<string, unknown>;
   comparison: GateComparison;
   runs: GateRunLinks;
+  /** What regressed, where, and the replay commands: the page's first screen. */
+  overview?: GateOverview;
 }
 
 export async function writeGateReport(dir: string, input: GateReportInput): Promise<{ json: string; html: string }> {
@@ -47,6 +50,7 @@ export function gatePage(input: GateReportInput): string {
 <p class="meta">gate ${input.gateId} · started ${formatInstant(input.startedAt)} · wall time ${formatDuration(input.finishedAt - input.startedAt)} ·
 run reports: ${link(`baseline ${g.baseline.version}`, input.runs.baseline)} · ${link(`candidate ${g.candidate.version}`, input.runs.candidate)} ·
 ${g.upgrade?.ran !== false || input.runs.upgrade ? link(`upgrade ${g.baseline.version} → ${g.candidate.version}`, input.runs.upgrade) : 'upgrade not run'}</p>
+${input.overview ? overviewSection(input.overview) : ''}
 <h2>Summary</h2>
 <ul>
 <li>${s.scenarios} scenario(s): <strong>${s.passedOnBoth}</strong> pass on both, <strong class="${s.correctnessRegressions ? 'bad' : ''}">${s.correctnessRegressions}</strong> correctness regression(s),
@@ -69,6 +73,19 @@ ${g.rows.map(scenarioRow)}
 <pre>${JSON.stringify(input.settings, null, 2)}</pre>
 </body></html>
 `.text;
+}
+
+function overviewSection(o: GateOverview): Html {
+  return html`<section id="overview"><h2>Overview: ${o.headline}</h2>
+${
+  o.items.length
+    ? html`<table><thead><tr><th>what</th><th>where</th><th>why</th><th>replay</th></tr></thead><tbody>${o.items.map(
+        (i) =>
+          html`<tr><td class="${i.what.endsWith('regression') || i.what === 'upgrade-failed' ? 'bad' : 'unknown'}"><code>${i.what}</code></td><td>${i.where}</td><td>${i.why}</td><td>${i.replay ? html`<code class="replay">${i.replay}</code>` : '–'}</td></tr>`,
+      )}</tbody></table>`
+    : ''
+}
+<p>replay the gate: <code class="replay">${o.replayGate}</code></p></section>`;
 }
 
 function findingsList(rows: ComparisonRow[]): Html {
@@ -135,4 +152,6 @@ span.ok { color: #14632b; } span.bad { color: #a4161a; font-weight: 600; } span.
 code { font-size: 12px; }
 li.bad { color: #a4161a; }
 pre { background: #f6f6f8; padding: 1em; overflow: auto; }
+td.bad { color: #a4161a; } td.unknown { color: #9a6700; }
+code.replay { display: block; white-space: pre-wrap; word-break: break-all; background: #f6f6f8; padding: 4px 6px; }
 `;

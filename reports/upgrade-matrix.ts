@@ -3,6 +3,7 @@
 // that pair, set against what Flink promises for it. Pure: run reports in,
 // cells, regressions and replay commands out (the page is in gate-matrix.ts).
 import { compareVersions } from '../containers/artifacts/versions.js';
+import { shellQuote } from './campaign-plan.js';
 import type { RunReportJson } from './run-report.js';
 
 /** What one cell came to. 'incompatible': Flink refused the savepoint, in its own words. */
@@ -108,8 +109,6 @@ export function upgradeGrid(versions: readonly string[], runs: readonly UpgradeR
   const notRun = all.filter((c) => c.outcome === 'not run');
   return { versions: ascending, cells, regressions, inconclusive, notRun, exitCode: regressions.length ? 1 : notRun.length ? 3 : inconclusive.length ? 4 : 0 };
 }
-
-const shellQuote = (v: string) => (/^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replaceAll("'", `'\\''`)}'`);
 
 /** Reruns one cell on a fresh cluster: the upgrade scenario's at-least-once test, `from` -> `to`. */
 export function cellReplayCommand(from: string, to: string, env: Record<string, string> = {}): string {
