@@ -3,7 +3,7 @@
 // its reason. vitest's own writer marks only tests declared skipped, so such a
 // test would read as a pass in JUnit; an inconclusive run is never a pass.
 import { readFile, writeFile } from 'node:fs/promises';
-import { JUnitReporter } from 'vitest/reporters';
+import { JUnitReporter } from 'vitest/node';
 import type { TestModule } from 'vitest/node';
 
 type Task = { type: string; mode: string; result?: { state?: string; note?: string }; tasks?: Task[] };

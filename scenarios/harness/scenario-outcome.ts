@@ -2,7 +2,7 @@
 // what each was expected to say), whether its own checks threw, and the
 // evidence rules over its history. The rules are pure (assertions/); this
 // file only gathers their reasons for one scenario and hands them to decide().
-import { getCurrentTest } from 'vitest/suite';
+import { TestRunner } from 'vitest';
 import { decide, decisiveReason, type Reason, type ScenarioOutcome } from '../../assertions/outcome.js';
 import type { Verdict } from '../../assertions/verdict.js';
 import { faultEvidence } from '../../assertions/fault-evidence.js';
@@ -80,7 +80,7 @@ export function judgmentReasons({ verdict, expect }: Judgment): Reason[] {
  */
 /** A scenario not run at all (a profile it is not written for): skipped with the reason. */
 export async function markNotRun(note: string): Promise<void> {
-  const test = getCurrentTest();
+  const test = TestRunner.getCurrentTest();
   if (!test) return;
   await test.context.annotate(note, 'not-run').catch(() => undefined);
   test.context.skip(note);
@@ -89,7 +89,7 @@ export async function markNotRun(note: string): Promise<void> {
 export async function markInconclusive(outcome: ScenarioOutcome): Promise<void> {
   const reason = decisiveReason(outcome);
   const note = reason ? `inconclusive: ${reason.code}: ${reason.message}` : 'inconclusive';
-  const test = getCurrentTest();
+  const test = TestRunner.getCurrentTest();
   if (!test) return;
   const ctx = test.context;
   await ctx.annotate(note, 'inconclusive').catch(() => undefined);
