@@ -8,7 +8,7 @@
 // 3 a run wrote no report / bad usage, 4 something was inconclusive.
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { isHarnessError } from '../config/harness-error.js';
+import { HarnessError, isHarnessError } from '../config/harness-error.js';
 import { loadSettings, parseVersionList } from '../config/settings.js';
 import { type FlinkRelease, resolveFlinkRelease } from '../containers/artifacts/flink-release.js';
 import { pypiReleases } from '../containers/artifacts/pypi.js';
@@ -18,7 +18,7 @@ import { summarizeMatrix, writeMatrixReport, type MatrixRun } from '../reports/g
 import { formatGridOverview, gridMarkdown, UPGRADE_CELL_TEST } from '../reports/upgrade-matrix.js';
 import { availableScenarios } from '../scenarios/harness/catalogue.js';
 import { newRunId } from '../scenarios/harness/run-id.js';
-import { runSuite, selectScenarios, UPGRADE_SCENARIO } from '../scenarios/harness/suite-run.js';
+import { readRunReport, runSuite, selectScenarios, UPGRADE_SCENARIO, type SuiteResult, type SuiteRun } from '../scenarios/harness/suite-run.js';
 
 const program = new Command('matrix')
   .description('Run the scenario suites on each Flink release of the version matrix, then the upgrades between them.')
@@ -28,6 +28,7 @@ const program = new Command('matrix')
   .option('--seed <n>', 'seed for generated fault schedules, the same for every release (default: random, printed)')
   .option('--no-upgrade', `skip the ${UPGRADE_SCENARIO} scenario between releases`)
   .option('--pairs <which>', "'all': every ordered pair, downgrades included (N x N); 'to-newest': each older release to the newest", 'all')
+  .option('--resume <matrix id>', 'carry on an interrupted matrix: reuse every run of that id that wrote a report, run the rest')
   .option('--lock <file>', 'hold this lock file (flock) for each suite and each cell on its own, e.g. /tmp/cluster.lock')
   .option('--out <dir>', 'where the matrix summary goes (default: <out>/matrix/<id>)')
   .exitOverride();
@@ -38,7 +39,7 @@ try {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 3);
   throw e;
 }
-const opts = program.opts<{ versions?: string; scenarios?: string; tier?: string; seed?: string; upgrade: boolean; pairs: string; lock?: string; out?: string }>();
+const opts = program.opts<{ versions?: string; scenarios?: string; tier?: string; seed?: string; upgrade: boolean; pairs: string; lock?: string; resume?: string; out?: string }>();
 
 try {
   process.exit(await matrix());
@@ -73,7 +74,15 @@ async function matrix(): Promise<number> {
     : opts.pairs === 'to-newest'
       ? ascending.slice(0, -1).map((f) => [f, newest])
       : ascending.flatMap((f) => ascending.filter((t) => t !== f).map((t) => [f, t] as [string, string]));
-  const matrixId = newRunId();
+  if (opts.resume !== undefined && !/^[\w.-]+$/.test(opts.resume)) throw new InvalidArgumentError(`--resume takes a matrix id (the name of its folder under out/matrix), got '${opts.resume}'`);
+  const matrixId = opts.resume ?? newRunId();
+  // A run of a resumed matrix that already wrote its report is read, not run again.
+  const runOrReuse = async (run: SuiteRun): Promise<SuiteResult> => {
+    const reportDir = path.join(settings.outDir, 'reports', run.runId);
+    const report = opts.resume ? await readRunReport(reportDir) : null;
+    if (report) process.stderr.write(`reusing ${run.runId} (its report exists)\n`);
+    return report ? { runId: run.runId, flinkVersion: run.flinkVersion, exitCode: 0, reportDir, report, wallTimeMs: 0 } : runSuite(run, settings.outDir);
+  };
   const startedAt = Date.now();
   const env = { HARNESS_TIER: settings.tier, HARNESS_SEED: String(seed) };
   // What a cell's replay needs besides the pair: the connector map when one is set.
@@ -86,23 +95,20 @@ async function matrix(): Promise<number> {
   const runs: MatrixRun[] = [];
   if (suites.length > 0) {
     for (const version of versions) {
-      const r = await runSuite({ runId: `${matrixId}-${version.replace(/\W+/g, '_')}`, flinkVersion: version, scenarios: suites, env, lock: opts.lock }, settings.outDir);
+      const r = await runOrReuse({ runId: `${matrixId}-${version.replace(/[^\w.-]+/g, '_')}`, flinkVersion: version, scenarios: suites, env, lock: opts.lock });
       runs.push({ kind: 'suite', flinkVersion: version, runId: r.runId, vitestExitCode: r.exitCode, ...(r.report ? { reportDir: r.reportDir } : {}), report: r.report });
     }
   }
   for (const [from, to] of pairs) {
-    const r = await runSuite(
-      {
-        runId: `${matrixId}-upgrade-${from}-to-${to}`.replace(/[^\w.-]+/g, '_'),
-        flinkVersion: to,
-        scenarios: [UPGRADE_SCENARIO],
-        // One test per cell: the at-least-once upgrade body (the grid's cells are comparable, and ~2 min each).
-        testNamePattern: UPGRADE_CELL_TEST,
-        lock: opts.lock,
-        env: { ...env, HARNESS_UPGRADE_FROM: from, HARNESS_UPGRADE_TO: to },
-      },
-      settings.outDir,
-    );
+    const r = await runOrReuse({
+      runId: `${matrixId}-upgrade-${from}-to-${to}`.replace(/[^\w.-]+/g, '_'),
+      flinkVersion: to,
+      scenarios: [UPGRADE_SCENARIO],
+      // One test per cell: the at-least-once upgrade body (the grid's cells are comparable, and ~2 min each).
+      testNamePattern: UPGRADE_CELL_TEST,
+      lock: opts.lock,
+      env: { ...env, HARNESS_UPGRADE_FROM: from, HARNESS_UPGRADE_TO: to },
+    });
     runs.push({ kind: 'upgrade', from, flinkVersion: to, runId: r.runId, vitestExitCode: r.exitCode, ...(r.report ? { reportDir: r.reportDir } : {}), report: r.report });
   }
 
@@ -137,7 +143,7 @@ async function expandLines(list: string[]): Promise<string[]> {
   const releases = await pypiReleases('apache-flink');
   return list.map((v) => {
     const r = expandRelease(v, releases);
-    if (!r) throw new InvalidArgumentError(`--versions: ${v} names a line with no release on PyPI`);
+    if (!r) throw new HarnessError(`--versions: ${v} names a Flink line with no release on PyPI.`, 'Name a release (2.1.3) or a line that has one (2.1.x).');
     return r;
   });
 }
