@@ -1,0 +1,144 @@
+import { describe, expect, test } from 'vitest';
+import { expectVerdictOk } from '../assertions/expect-verdict.js';
+import type { JobDetails } from '../containers/flink-rest.js';
+import { PLAYGROUND_JOB } from '../containers/job-spec.js';
+import { waitFor } from '../containers/wait.js';
+import { hostPathOf, stopWithSavepoint, submitJob, waitForJobRunning } from '../faults/job-operations.js';
+import { killTaskManager, startTaskManager } from '../faults/taskmanager.js';
+import { FRESH_REST_PROPERTIES } from './harness/fault-timing.js';
+import { waitForJobState } from './harness/job-lifecycle.js';
+import { waitForCheckpointsAndOutput } from './harness/output-progress.js';
+import { harnessRun, runScenario, type Scenario } from './harness/scenario.js';
+
+// Faults during lifecycle operations (#10 part 2): a TaskManager killed
+// while Flink stops a job with a savepoint, while it restores one, and while a
+// checkpoint is in flight. Each asserts what Flink must do, in its own records:
+// - during stop-with-savepoint: the stop fails (the savepoint is not
+//   completed) and the job is not FINISHED: it restarts from a checkpoint and
+//   a second stop succeeds; or, when the savepoint completed before the kill
+//   landed, the job is FINISHED with it (said in the report; the kill of a TM
+//   without tasks is then inconclusive by the kill-evidence rule);
+// - during a restore: the job restores again, from the same snapshot or a
+//   later checkpoint, and runs;
+// - during a checkpoint: that checkpoint does not complete, and the job
+//   restores an earlier completed one.
+// The oracle judges every window across each. Nightly: each spends about two minutes.
+
+const nightly = harnessRun().settings.tier === 'nightly';
+const SPEEDUP = 20;
+
+/** Polls fast until `pred` holds for the job (the moments here last tens of milliseconds). */
+async function whenJob(s: Scenario, jobId: string, what: string, pred: (j: JobDetails) => boolean, timeoutMs = 30_000): Promise<JobDetails> {
+  return waitFor(what, async (seen) => {
+    const j = await s.cluster.rest.job(jobId);
+    seen(`${j.state} ${JSON.stringify(j['status-counts'])}`);
+    return pred(j) ? j : undefined;
+  }, { timeoutMs, intervalMs: 20, diagnose: () => s.cluster.diagnose(jobId) });
+}
+
+describe.runIf(nightly)('faults during lifecycle operations', () => {
+  test('a TaskManager killed during stop-with-savepoint: the stop fails and the job restarts, or the savepoint completed first', async () => {
+    await runScenario('kill-during-stop', { flinkProperties: FRESH_REST_PROPERTIES }, async (s) => {
+      const { jobId } = await submitJob(s, PLAYGROUND_JOB, { via: 'rest' });
+      await waitForJobRunning(s, jobId);
+      const generator = s.generator({ mode: 'paced', speedup: SPEEDUP, windows: 30 }).start();
+      await waitForCheckpointsAndOutput(s, jobId, 2);
+
+      // The stop is triggered (sent once), then the TaskManager dies before its tasks can acknowledge the savepoint.
+      const trigger = await s.cluster.rest.stopWithSavepoint(jobId, { drain: false });
+      s.history.operation('stop-with-savepoint-rest', `job ${jobId}`, 'invoke');
+      await killTaskManager(s);
+      const op = await waitFor(`savepoint ${trigger} to end`, async (seen) => {
+        const o = await s.cluster.rest.savepointStatus(jobId, trigger);
+        seen(o.status.id);
+        return o.status.id === 'COMPLETED' ? o : undefined;
+      }, { timeoutMs: 120_000, diagnose: () => s.cluster.diagnose(jobId) });
+      const failure = op.operation?.['failure-cause'];
+      s.history.operation('stop-with-savepoint-rest', `job ${jobId}`, failure ? 'fail' : 'ok', failure ? String(failure.class) : op.operation?.location);
+      await startTaskManager(s);
+
+      let resumedFrom: string;
+      if (failure) {
+        s.extra.lifecycle = { stop: 'failed', cause: failure.class };
+        // Flink must keep the job: not FINISHED, running again from a checkpoint.
+        const back = await waitForJobRunning(s, jobId);
+        expect(back.state, 'the job after a failed stop').toBe('RUNNING');
+        const restored = (await s.cluster.rest.checkpoints(jobId)).latest.restored;
+        expect(restored?.is_savepoint, 'restored a checkpoint, not the failed savepoint').toBe(false);
+        await waitForCheckpointsAndOutput(s, jobId, 2);
+        const again = await s.cluster.rest.stopWithSavepoint(jobId, { drain: false });
+        resumedFrom = await waitFor(`second savepoint ${again}`, async () => {
+          const o = await s.cluster.rest.savepointStatus(jobId, again);
+          if (o.status.id !== 'COMPLETED') return undefined;
+          if (o.operation?.['failure-cause']) throw new Error(`the second stop failed too: ${o.operation['failure-cause'].class}`);
+          return o.operation?.location;
+        }, { timeoutMs: 120_000, diagnose: () => s.cluster.diagnose(jobId) });
+      } else {
+        s.extra.lifecycle = { stop: 'completed before the kill landed', location: op.operation?.location };
+        resumedFrom = op.operation!.location!;
+      }
+      await waitForJobState(s.cluster, jobId, 'FINISHED');
+      s.extra.resumedFrom = { location: resumedFrom, onHost: hostPathOf(s.cluster, resumedFrom) };
+      const second = await submitJob(s, PLAYGROUND_JOB, { via: 'rest', savepoint: resumedFrom });
+      await waitForJobRunning(s, second.jobId);
+      await generator.done();
+      expect(await s.settle(180_000)).toBe(true);
+      expectVerdictOk(await s.judge({ sink: 'at-least-once', time: 'event-time' }));
+    });
+  });
+
+  test('a TaskManager killed during a restore: the job restores again and runs', async () => {
+    await runScenario('kill-during-restore', { flinkProperties: FRESH_REST_PROPERTIES }, async (s) => {
+      const first = await submitJob(s, PLAYGROUND_JOB, { via: 'cli' });
+      await waitForJobRunning(s, first.jobId);
+      const generator = s.generator({ mode: 'paced', speedup: SPEEDUP, windows: 30 }).start();
+      await waitForCheckpointsAndOutput(s, first.jobId, 2);
+      const stopped = await stopWithSavepoint(s, first.jobId, 'cli');
+      await waitForJobState(s.cluster, first.jobId, 'FINISHED');
+
+      const second = await submitJob(s, PLAYGROUND_JOB, { via: 'cli', savepoint: stopped.location });
+      // The restore: tasks deployed or initializing (restoring state), not all RUNNING yet.
+      const during = await whenJob(s, second.jobId, 'tasks of the resumed job DEPLOYING or INITIALIZING', (j) => {
+        const c = j['status-counts'];
+        return (c.DEPLOYING ?? 0) + (c.INITIALIZING ?? 0) > 0;
+      });
+      await killTaskManager(s);
+      s.extra.lifecycle = { killedWhile: during['status-counts'] };
+      await startTaskManager(s);
+      await waitForJobRunning(s, second.jobId);
+      const restored = (await s.cluster.rest.checkpoints(second.jobId)).latest.restored;
+      s.extra.restoredAfterKill = restored;
+      expect(restored, 'restored again after the kill').toBeTruthy();
+      await generator.done();
+      expect(await s.settle(180_000)).toBe(true);
+      expectVerdictOk(await s.judge({ sink: 'at-least-once', time: 'event-time' }));
+    });
+  });
+
+  test('a TaskManager killed while a checkpoint is in flight: that checkpoint never completes, an earlier one is restored', async () => {
+    // Backpressure (the playground's --backpressure job) holds barriers behind data: checkpoints take seconds.
+    const job = { ...PLAYGROUND_JOB, backpressure: true };
+    await runScenario('kill-during-checkpoint', { flinkProperties: FRESH_REST_PROPERTIES }, async (s) => {
+      const { jobId } = await submitJob(s, job, { via: 'rest' });
+      await waitForJobRunning(s, jobId);
+      const generator = s.generator({ mode: 'paced', speedup: SPEEDUP, windows: 30 }).start();
+      await waitForCheckpointsAndOutput(s, jobId, 1, 180_000);
+      const inFlight = await waitFor('a checkpoint in progress', async (seen) => {
+        const stats = await s.cluster.rest.checkpoints(jobId);
+        seen(`in progress ${stats.counts.in_progress}, latest completed ${stats.latest.completed?.id ?? 'none'}`);
+        return stats.counts.in_progress > 0 ? stats : undefined;
+      }, { timeoutMs: 60_000, intervalMs: 20 });
+      const lastCompleted = inFlight.latest.completed?.id ?? 0;
+      await killTaskManager(s);
+      await startTaskManager(s);
+      await waitForJobRunning(s, jobId);
+      const restored = (await s.cluster.rest.checkpoints(jobId)).latest.restored;
+      s.extra.lifecycle = { lastCompletedAtKill: lastCompleted, restored: restored?.id };
+      // The checkpoint in flight did not complete: what is restored is no newer than the last completed at the kill.
+      expect(restored?.id, 'the restored checkpoint').toBeLessThanOrEqual(lastCompleted);
+      await generator.done();
+      expect(await s.settle(240_000)).toBe(true);
+      expectVerdictOk(await s.judge({ sink: 'at-least-once', time: 'event-time' }));
+    });
+  });
+});
