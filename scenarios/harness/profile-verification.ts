@@ -6,8 +6,8 @@ import type { Testbed } from '../../faults/context.js';
 const CHECKPOINTS_AFTER_RESTORE = 3;
 
 /**
- * Before the fence: reads back from Flink, for the newest job and every job
- * the harness resumed from a snapshot, whether the run's profile took
+ * Before the fence: reads back from Flink, for the newest job, every job
+ * the harness resumed from a snapshot and every job it stopped with one, whether the run's profile took
  * (history 'check' events, judged by profileReasons). A running job first
  * gets a bounded wait for a few checkpoints after its restore; a job that
  * never got them is read back anyway, and what Flink did not report is
@@ -18,7 +18,8 @@ export async function verifyRunProfile(tb: Testbed, timeoutMs = 30_000): Promise
   if (!p) return;
   const jobs = (await tb.cluster.rest.jobOverviews()).sort((a, b) => a['start-time'] - b['start-time']);
   const newest = jobs.at(-1);
-  const ids = new Set([...(newest ? [newest.jid] : []), ...(tb.resumes ?? []).map((r) => r.jobId)]);
+  // FINISHED: stopped with a savepoint (the streaming job never ends by itself): its savepoint's format is read back from it.
+  const ids = new Set([...(newest ? [newest.jid] : []), ...(tb.resumes ?? []).map((r) => r.jobId), ...jobs.filter((j) => j.state === 'FINISHED').map((j) => j.jid)]);
   for (const jobId of ids) {
     if (jobs.find((j) => j.jid === jobId)?.state === 'RUNNING') await checkpointsAfterRestore(tb, jobId, timeoutMs);
     const resumed = tb.resumes?.find((r) => r.jobId === jobId);
