@@ -11,6 +11,7 @@ import { describeFlinkBuild, resolveFlinkRelease } from '../containers/artifacts
 import { availableScenarios, selectScenarios } from '../scenarios/harness/catalogue.js';
 import { PROFILES } from '../containers/profiles/profile.js';
 import { resolveProfile } from '../containers/profiles/resolve.js';
+import { loadJobDeclaration } from '../config/job-declaration.js';
 
 const program = new Command('harness')
   .description('Run the Flink operations scenarios (fresh cluster each) and write a report.')
@@ -19,16 +20,23 @@ const program = new Command('harness')
   .option('--nightly', 'include the slow nightly-tier checks')
   .option('--profile <name>', `production profile to run under (HARNESS_PROFILE): ${PROFILES.map((p) => p.name).join(', ')}`)
   .option('--flink-conf <path>', "the team's own Flink config.yaml, merged over the harness's defaults (HARNESS_FLINK_CONF)")
+  .option('--job <file>', 'a job declaration (YAML/JSON, e.g. jobs/dedup.yaml): run the own-job scenarios on that job (HARNESS_JOB)')
   .option('--list', 'list the scenarios and exit')
   .parse();
-const opts = program.opts<{ scenario?: string[]; flinkVersion?: string; nightly?: boolean; list?: boolean; profile?: string; flinkConf?: string }>();
+const opts = program.opts<{ scenario?: string[]; flinkVersion?: string; nightly?: boolean; list?: boolean; profile?: string; flinkConf?: string; job?: string }>();
 
 try {
   if (opts.list) {
     process.stdout.write(`${availableScenarios().join('\n')}\n`);
     process.exit(0);
   }
-  const files = selectScenarios(opts.scenario ?? [], availableScenarios());
+  // --job: the declaration is checked here (one error naming the field), then the own-job scenarios run it.
+  if (opts.job) {
+    process.env.HARNESS_JOB = path.resolve(opts.job);
+    const job = loadJobDeclaration(process.env.HARNESS_JOB);
+    process.stderr.write(`Job ${job.name}: ${job.entryClass} (${job.jar === 'builtin' ? 'the harness\'s own jar' : job.jar}), ${job.sink}, reference: ${job.reference}\n`);
+  }
+  const files = selectScenarios(opts.scenario ?? (opts.job ? ['own-job'] : []), availableScenarios());
   if (opts.flinkVersion) process.env.FLINK_VERSION = opts.flinkVersion;
   if (opts.nightly) process.env.HARNESS_TIER = 'nightly';
   if (opts.profile) process.env.HARNESS_PROFILE = opts.profile;

@@ -62,21 +62,29 @@ public interface JobVariant {
 
     /** The real job, unless this jar is a mutant build; a mutant build that names no known mutant fails. */
     static JobVariant active() {
+        final String name = mutantName();
+        if (name == null) {
+            return DEFAULT;
+        }
+        for (JobVariant v : ServiceLoader.load(JobVariant.class, JobVariant.class.getClassLoader())) {
+            if (v.name().equals(name)) {
+                LoggerFactory.getLogger(JobVariant.class)
+                        .warn("MUTANT BUILD: {} (a deliberately broken job, for calibration only)", name);
+                return v;
+            }
+        }
+        throw new IllegalStateException("this mutant build names mutant '" + name + "' but holds no such variant");
+    }
+
+    /** The mutant this jar was built as ({@code -Dmutant=<name>}), or null for the real job. */
+    static String mutantName() {
         try (InputStream in = JobVariant.class.getResourceAsStream(MUTANT_RESOURCE)) {
             if (in == null) {
-                return DEFAULT;
+                return null;
             }
             final Properties p = new Properties();
             p.load(in);
-            final String name = p.getProperty("mutant", "");
-            for (JobVariant v : ServiceLoader.load(JobVariant.class, JobVariant.class.getClassLoader())) {
-                if (v.name().equals(name)) {
-                    LoggerFactory.getLogger(JobVariant.class)
-                            .warn("MUTANT BUILD: {} (a deliberately broken job, for calibration only)", name);
-                    return v;
-                }
-            }
-            throw new IllegalStateException("this mutant build names mutant '" + name + "' but holds no such variant");
+            return p.getProperty("mutant", "");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,10 +6,6 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.Properties;
 import java.util.ServiceLoader;
 
 /**
@@ -35,23 +31,17 @@ public interface DedupVariant {
      * of Click Event Count runs this job unchanged (its mutant is not one of these).
      */
     static DedupVariant active() {
-        try (InputStream in = DedupVariant.class.getResourceAsStream(JobVariant.MUTANT_RESOURCE)) {
-            if (in == null) {
-                return DEFAULT;
-            }
-            final Properties p = new Properties();
-            p.load(in);
-            final String name = p.getProperty("mutant", "");
-            for (DedupVariant v : ServiceLoader.load(DedupVariant.class, DedupVariant.class.getClassLoader())) {
-                if (v.name().equals(name)) {
-                    LoggerFactory.getLogger(DedupVariant.class)
-                            .warn("MUTANT BUILD: {} (a deliberately broken job, for calibration only)", name);
-                    return v;
-                }
-            }
+        final String name = JobVariant.mutantName();
+        if (name == null) {
             return DEFAULT;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        for (DedupVariant v : ServiceLoader.load(DedupVariant.class, DedupVariant.class.getClassLoader())) {
+            if (v.name().equals(name)) {
+                LoggerFactory.getLogger(DedupVariant.class)
+                        .warn("MUTANT BUILD: {} (a deliberately broken job, for calibration only)", name);
+                return v;
+            }
+        }
+        return DEFAULT;
     }
 }
