@@ -19,7 +19,14 @@ export interface GeneratorOptions {
   shape?: WorkloadShape;
   /** Events per send (one produce request, split by partition); default 2,000. */
   batchSize?: number;
-  /** Sends in flight at once (fast mode); default 1. Each partition's order is kept either way (see send). */
+  /**
+   * Fast mode: produce requests in flight at once; default 1 (one producer).
+   * Above 1, one idempotent producer per partition, each sending its
+   * partition's batches one after another: requests to different partitions
+   * overlap, and each partition's timestamps stay in order (kafkajs sends one
+   * request at a time per producer and broker, so in-flight sends on one
+   * producer would only queue, and could be reordered before they do).
+   */
   concurrency?: number;
   /** Record batch compression; default none. kafkajs ships gzip only (snappy and lz4 need a codec package). */
   compression?: 'none' | 'gzip';
@@ -53,6 +60,8 @@ export class ClickGenerator {
   private stopping = false;
   private running?: Promise<void>;
   private producer?: Producer;
+  /** concurrency > 1: one producer per partition. */
+  private partitionProducers: Producer[] = [];
   private pauses: number[];
   private hold?: { reached: () => void; reachedP: Promise<void>; release: () => void; releaseP: Promise<void> };
 
@@ -137,17 +146,20 @@ export class ClickGenerator {
   }
 
   private async connect(): Promise<Producer> {
-    if (!this.producer) {
-      this.producer = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        // Long enough to ride out a broker restart: a failed send would leave
-        // the ledger unsure whether Kafka kept the batch.
-        retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 5_000 },
-      });
-      await this.producer.connect();
-    }
+    this.producer ??= await this.newProducer();
     return this.producer;
+  }
+
+  private async newProducer(): Promise<Producer> {
+    const producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      // Long enough to ride out a broker restart: a failed send would leave
+      // the ledger unsure whether Kafka kept the batch.
+      retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 5_000 },
+    });
+    await producer.connect();
+    return producer;
   }
 
   private async loop(): Promise<void> {
@@ -159,6 +171,11 @@ export class ClickGenerator {
     const concurrency = this.options.mode === 'fast' ? Math.max(1, this.options.concurrency ?? 1) : 1;
     const inFlight = new Set<Promise<void>>();
     let failed: unknown;
+    if (concurrency > 1) {
+      this.partitionProducers = await Promise.all(Array.from({ length: this.options.partitions }, () => this.newProducer()));
+    }
+    /** Per partition: its last batch's send; the next one waits for it. */
+    const tails: Promise<void>[] = Array.from({ length: this.options.partitions }, () => Promise.resolve());
     let began = Date.now();
     // Wall ms per tick (one event per page) in paced mode.
     const tickMs = seq.tickWallMs / (this.options.speedup ?? 1);
@@ -187,15 +204,18 @@ export class ClickGenerator {
         if (concurrency === 1) {
           await this.send(producer, this.next, upTo);
         } else {
-          const sent: Promise<void> = this.send(producer, this.next, upTo).then(
-            () => void inFlight.delete(sent),
-            (e: unknown) => {
-              inFlight.delete(sent);
-              failed ??= e;
-            },
-          );
-          inFlight.add(sent);
-          if (inFlight.size >= concurrency) await Promise.race(inFlight);
+          for (const [partition, part] of this.split(this.next, upTo)) {
+            const sent: Promise<void> = tails[partition]!.then(() => this.sendPart(this.partitionProducers[partition]!, partition, part)).then(
+              () => void inFlight.delete(sent),
+              (e: unknown) => {
+                inFlight.delete(sent);
+                failed ??= e;
+              },
+            );
+            tails[partition] = sent;
+            inFlight.add(sent);
+          }
+          while (inFlight.size >= concurrency && !failed) await Promise.race(inFlight);
           if (failed) throw failed;
         }
         this.next = upTo;
@@ -210,9 +230,41 @@ export class ClickGenerator {
       }
       await this.closeWindows(producer);
     } finally {
-      await producer.disconnect().catch(() => undefined);
+      await this.settle(inFlight).catch(() => undefined);
+      for (const p of [producer, ...this.partitionProducers]) await p.disconnect().catch(() => undefined);
       this.producer = undefined;
+      this.partitionProducers = [];
     }
+  }
+
+  /** Events [from, to) by partition, in order. */
+  private split(from: number, to: number): Map<number, ClickEvent[]> {
+    const seq = this.sequence;
+    const byPartition = new Map<number, ClickEvent[]>();
+    for (let i = from; i < to; i++) {
+      const partition = seq.partitionOf(i, this.options.partitions);
+      let list = byPartition.get(partition);
+      if (!list) byPartition.set(partition, (list = []));
+      list.push(seq.at(i));
+    }
+    return byPartition;
+  }
+
+  /** One partition's batch through its own producer; counted once Kafka acknowledged it. */
+  private async sendPart(producer: Producer, partition: number, events: ClickEvent[]): Promise<void> {
+    await producer.send({
+      topic: this.options.topic,
+      acks: -1,
+      compression: this.compressionType(),
+      messages: events.map((e) => ({ partition, value: encodeClick(e) })),
+    });
+    this.ledger.acknowledge(events, partition);
+    const progress = this.ledger.progress();
+    this.options.onProgress?.(progress.total, progress.maxTimestampMs);
+  }
+
+  private compressionType(): CompressionTypes {
+    return this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   }
 
   /** Waits for every send in flight; their failures are the loop's to throw. */
@@ -220,30 +272,12 @@ export class ClickGenerator {
     await Promise.all(inFlight);
   }
 
-  /**
-   * One produce request for events [from, to). With several in flight, order
-   * within a partition still holds: the idempotent producer numbers each
-   * partition's batches and the broker appends them in that order, and a
-   * batch's ledger entry is written only once Kafka acknowledged it.
-   */
+  /** One produce request for events [from, to), all partitions; counted once Kafka acknowledged it. */
   private async send(producer: Producer, from: number, to: number): Promise<void> {
-    const seq = this.sequence;
-    const byPartition = new Map<number, ClickEvent[]>();
+    const byPartition = this.split(from, to);
     const messages: Message[] = [];
-    for (let i = from; i < to; i++) {
-      const partition = seq.partitionOf(i, this.options.partitions);
-      let list = byPartition.get(partition);
-      if (!list) byPartition.set(partition, (list = []));
-      const event = seq.at(i);
-      list.push(event);
-      messages.push({ partition, value: encodeClick(event) });
-    }
-    await producer.send({
-      topic: this.options.topic,
-      acks: -1,
-      compression: this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-      messages,
-    });
+    for (const [partition, events] of byPartition) for (const e of events) messages.push({ partition, value: encodeClick(e) });
+    await producer.send({ topic: this.options.topic, acks: -1, compression: this.compressionType(), messages });
     for (const [partition, events] of byPartition) this.ledger.acknowledge(events, partition);
     const progress = this.ledger.progress();
     this.options.onProgress?.(progress.total, progress.maxTimestampMs);

@@ -73,6 +73,36 @@ function countingKafka() {
   return { kafka, sent };
 }
 
+describe('several sends in flight', () => {
+  test.prop([fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 50 }), fc.integer({ min: 2, max: 6 })], { numRuns: 20 })(
+    'each partition gets its batches in order, whatever order the broker answers in',
+    async (delays, concurrency) => {
+      const written = new Map<number, number[]>();
+      let call = 0;
+      const kafka = {
+        producer: () => ({
+          connect: async () => undefined,
+          disconnect: async () => undefined,
+          send: async (r: { messages: { partition: number; value: string }[] }) => {
+            // Appended when the "broker" answers: a later request may answer first unless the generator waits.
+            await new Promise((res) => setTimeout(res, delays[call++ % delays.length]));
+            for (const m of r.messages) {
+              const list = written.get(m.partition) ?? [];
+              list.push(JSON.parse(m.value).timestamp);
+              written.set(m.partition, list);
+            }
+            return [];
+          },
+        }),
+      } as unknown as Kafka;
+      const g = new ClickGenerator(kafka, { topic: 'input', partitions: 2, mode: 'fast', windows: 1, shape: { keys: 50, eventsPerKeyPerWindow: 20 }, batchSize: 70, concurrency });
+      await g.done();
+      for (const ts of written.values()) expect(ts.every((t, i) => i === 0 || t >= ts[i - 1]!)).toBe(true);
+      expect(g.ledger.progress().total).toBe(1_000 + 2);
+    },
+  );
+});
+
 describe('100,000 pages per window', () => {
   const keys = 100_000;
   const large = { keys, eventsPerKeyPerWindow: 2 };
