@@ -121,9 +121,9 @@ export async function writeMatrixReport(
 <style>.grid td{white-space:nowrap}.diag{background:#f3f3f6;color:#888}.expected{color:#555;font-size:12px}code.replay{display:block;white-space:pre-wrap;word-break:break-all;background:#f6f6f8;padding:4px 6px;font-size:12px}body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;padding:0 1em}table{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}th,td{border:1px solid #d0d0d5;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f3f3f6}.bad{color:#a4161a;font-weight:600}.ok{color:#14632b}.unknown{color:#9a6700;font-weight:600}pre{background:#f6f6f8;padding:1em}</style></head>
 <body><h1>Flink version matrix ${input.matrixId}: ${s.exitCode === 0 ? 'all passed' : s.exitCode === 1 ? 'failures' : s.exitCode === 4 ? `${s.inconclusive} inconclusive` : 'incomplete'} (exit ${s.exitCode})</h1>
 <p>started ${formatInstant(input.startedAt)} · wall time ${formatDuration(input.finishedAt - input.startedAt)}</p>
-${s.grid ? gridSection(s.grid, dir) : ''}
+${s.grid ? gridSection(s.grid, dir, resumeCommand(input.settings.command, input.matrixId)) : ''}
 ${s.problems.length ? html`<ul>${s.problems.map((p) => html`<li class="bad">${p}</li>`)}</ul>` : ''}
-${s.scenarios.length ? html`<h2>Scenarios per release</h2>` : ''}
+${s.scenarios.length ? html`<h2>Scenarios per release</h2>
 <table><thead><tr><th>scenario</th>${s.versions.map((v) => html`<th>Flink ${linkFor(v)}</th>`)}</tr></thead><tbody>
 ${s.scenarios.map(
   (name) => html`<tr><td>${name}</td>${s.versions.map((v) => {
@@ -133,8 +133,8 @@ ${s.scenarios.map(
       : html`<td>–</td>`;
   })}</tr>`,
 )}
-</tbody></table>
-${s.upgrades.length ? html`<h2>Upgrades</h2><table><thead><tr><th>from → to</th><th>status</th><th>restore</th></tr></thead><tbody>${s.upgrades.map((u) => html`<tr><td>${u.from} → ${u.to}</td><td class="${u.status === 'passed' ? 'ok' : 'bad'}">${u.status}${u.error ? html`<br><small>${u.error}</small>` : ''}</td><td>${u.restore ?? '–'}</td></tr>`)}</tbody></table>` : ''}
+</tbody></table>` : ''}
+${s.upgrades.length ? html`<h2>${s.grid ? 'Upgrade runs' : 'Upgrades'}</h2><table><thead><tr><th>from → to</th><th>status</th><th>restore</th></tr></thead><tbody>${s.upgrades.map((u) => html`<tr><td>${u.from} → ${u.to}</td><td class="${u.status === 'passed' ? 'ok' : 'bad'}">${u.status}${u.error ? html`<br><small>${u.error}</small>` : ''}</td><td>${u.restore ?? '–'}</td></tr>`)}</tbody></table>` : ''}
 <h2>Settings</h2><pre>${JSON.stringify(input.settings, null, 2)}</pre>
 </body></html>
 `.text;
@@ -149,7 +149,7 @@ const CELL_CLASS: Record<UpgradeCell['outcome'], string> = { pass: 'ok', incompa
  * then the N x N grid, each cell linked to its run's report, and what Flink
  * promises for each direction.
  */
-function gridSection(grid: UpgradeGrid, dir: string) {
+function gridSection(grid: UpgradeGrid, dir: string, resume: string) {
   const link = (c: UpgradeCell) => (c.reportDir ? `${path.relative(dir, c.reportDir).split(path.sep).join('/')}/index.html` : undefined);
   const cellHtml = (c: UpgradeCell) => {
     const cls = c.regression ? 'bad' : CELL_CLASS[c.outcome];
@@ -157,7 +157,7 @@ function gridSection(grid: UpgradeGrid, dir: string) {
     const href = link(c);
     return html`<td class="${cls}" title="${c.why ?? ''}">${href ? html`<a class="${cls}" href="${href}">${label}</a>` : label}${c.durationMs ? html` <small>${formatDuration(c.durationMs)}</small>` : ''}<br><span class="expected">expected ${c.expected}</span></td>`;
   };
-  const attention = [...grid.regressions.map((c) => ['regression', c] as const), ...grid.inconclusive.map((c) => ['inconclusive', c] as const), ...grid.notRun.map((c) => ['not run', c] as const)];
+  const attention = [...grid.regressions.map((c) => ['regression', c] as const), ...grid.inconclusive.map((c) => ['inconclusive', c] as const)];
   const n = grid.versions.length * (grid.versions.length - 1);
   return html`<section id="overview"><h2>Overview: ${grid.regressions.length ? `${grid.regressions.length} regression(s)` : 'no regression'} in ${n} upgrade cells${grid.inconclusive.length ? `, ${grid.inconclusive.length} inconclusive` : ''}${grid.notRun.length ? `, ${grid.notRun.length} not run` : ''}</h2>
 ${
@@ -165,11 +165,20 @@ ${
     ? html`<table><thead><tr><th>what</th><th>where</th><th>why</th><th>replay</th></tr></thead><tbody>${attention.map(
         ([tag, c]) => html`<tr><td class="${tag === 'regression' ? 'bad' : 'unknown'}">${tag}</td><td>${c.from} → ${c.to}: ${c.outcome} (expected ${c.expected})${link(c) ? html` · <a href="${link(c)!}">run</a>` : ''}</td><td>${c.why ?? '–'}</td><td><code class="replay">${c.replay}</code></td></tr>`,
       )}</tbody></table>`
-    : html`<p class="ok">Every cell is what Flink promises.</p>`
+    : grid.notRun.length === 0
+      ? html`<p class="ok">Every cell is what Flink promises.</p>`
+      : ''
 }
+${grid.notRun.length ? html`<p class="unknown">Not run: ${grid.notRun.map((c) => `${c.from} → ${c.to}`).join(', ')}. Run the missing cells: <code class="replay">${resume}</code></p>` : ''}
 <table class="grid"><thead><tr><th>savepoint on ↓ · resumed on →</th>${grid.versions.map((v) => html`<th>${v}</th>`)}</tr></thead><tbody>
 ${grid.versions.map((from) => html`<tr><th>${from}</th>${grid.versions.map((to) => (from === to ? html`<td class="diag">–</td>` : cellHtml(grid.cells[from]![to]!)))}</tr>`)}
 </tbody></table>
 <p class="expected">Flink's compatibility table (Upgrading Applications and Flink Versions) promises only forward: a savepoint restores on its own release and every newer one, so an upgrade is expected to <b>pass</b>. Nothing is promised for a downgrade. It may pass or be refused (<b>incompatible</b>, in Flink's own words), but a restore that leads to wrong output is a <b>fail</b> either way. Each cell is the upgrade scenario's at-least-once test: a savepoint on the row's release, a resume on the column's, the oracle over both; click a cell for its run.</p>
 <details><summary>as markdown</summary><pre>${gridMarkdown(grid)}</pre></details></section>`;
+}
+
+/** The matrix's own command with --resume <id>: it runs only the cells that have no report. */
+function resumeCommand(command: unknown, matrixId: string): string {
+  const base = typeof command === 'string' ? command.replace(/\s--resume(=|\s+)\S+/, '') : 'npm run matrix -- <its options>';
+  return `${base} --resume ${matrixId}`;
 }
