@@ -231,6 +231,13 @@ describe('stop with savepoint and resume', () => {
     expect(only([...stopAndResume(undefined), ...refused])).toMatchObject({ code: 'fault.stop-with-savepoint.resume-refused', effect: 'info' });
   });
 
+  test('the SQL client\'s stop and resume pair like the CLI\'s (a wrong restore still fails)', () => {
+    const viaSql = (events: HistoryEvent[]) =>
+      events.map((e) => (e.kind === 'operation' ? { ...e, name: e.name.replace(/-(cli|rest)$/, '-sql'), target: e.target.replace('Click Event Count', 'SQL Click Event Count') } : e));
+    expect(only(viaSql(stopAndResume({ path: SP })))).toMatchObject({ code: 'fault.stop-with-savepoint.confirmed', evidence: { via: 'sql', jobId: 'j2' } });
+    expect(only(viaSql(stopAndResume({ path: 'file:/tmp/flink-checkpoints-directory/j1/chk-9', isSavepoint: false })))).toMatchObject({ code: 'fault.stop-with-savepoint.wrong-restore', effect: 'fail' });
+  });
+
   test('a stop never resumed is recorded as info; a failed stop is inconclusive', () => {
     expect(only(stopAndResume(undefined).slice(0, 2))).toMatchObject({ code: 'fault.stop-with-savepoint.not-resumed', effect: 'info' });
     expect(

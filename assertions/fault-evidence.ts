@@ -13,6 +13,8 @@ import { byTime, faultOccurrences, type FaultOccurrence } from '../history/fault
 import { sameSavepoint } from '../history/restore-outcome.js';
 import type { History, HistoryEvent } from '../history/types.js';
 import type { Reason } from './outcome.js';
+import { networkRules } from './network-evidence.js';
+import { replicatedKafkaRules } from './replicated-kafka-evidence.js';
 
 type Ev<K extends HistoryEvent['kind']> = Extract<HistoryEvent, { kind: K }>;
 type JobException = Ev<'job-exception'>;
@@ -26,8 +28,9 @@ export const POLL_SLACK_MS = 1_000;
 /** Metric name of the consumer-lag samples (faults/broker.ts records them; vertex = the input topic). */
 export const CONSUMER_LAG = 'consumer-lag';
 
-const STOP_WITH_SAVEPOINT = /^stop-with-savepoint-(cli|rest)$/;
-const SUBMIT = /^submit-job-(cli|rest)$/;
+/** The `flink` CLI, REST, or the SQL client (faults/sql-job.ts). */
+const STOP_WITH_SAVEPOINT = /^stop-with-savepoint-(cli|rest|sql)$/;
+const SUBMIT = /^submit-job-(cli|rest|sql)$/;
 
 /** One reason per fault occurrence (and per stop with savepoint), in time order. */
 export function faultEvidence(history: History): Reason[] {
@@ -61,6 +64,8 @@ const rules: Record<string, Rule> = {
   'restart-kafka': brokerEvidence,
   'kafka-outage': brokerEvidence,
   'pause-kafka': brokerEvidence,
+  ...replicatedKafkaRules,
+  ...networkRules,
 };
 
 function noRule(f: FaultOccurrence): Reason {

@@ -27,16 +27,36 @@ export interface ResumeOptions {
  * a wait that saw no failure at all).
  */
 export async function resumeFromSavepoint(tb: Testbed, spec: JobSpec, savepoint: string, options: ResumeOptions = {}): Promise<RestoreOutcome> {
-  const started = Date.now();
   const via = options.via ?? 'cli';
+  return resumeSubmitted(
+    tb,
+    savepoint,
+    async () => (via === 'cli' ? submitWithCli(tb, spec, savepoint, options.parallelism) : (await submitJob(tb, spec, { via, savepoint, parallelism: options.parallelism })).jobId),
+    // Flink 1.20 and 2.x restore the savepoint's metadata while the CLI or REST
+    // call waits: a failed submission's full output is Flink's message.
+    (e) => (e instanceof CliSubmitFailed ? `${e.cli.stdout}\n${e.cli.stderr}` : e instanceof FlinkRestError ? e.body : String((e as Error).message ?? e)),
+    options.timeoutMs,
+  );
+}
+
+/**
+ * The wait of resumeFromSavepoint for any way of submitting a job from a
+ * savepoint (the `flink` CLI, REST, the SQL client): `submit` returns the job
+ * id or throws; `failureText` turns its error into Flink's text to classify.
+ */
+export async function resumeSubmitted(
+  tb: Testbed,
+  savepoint: string,
+  submit: () => Promise<string>,
+  failureText: (e: unknown) => string,
+  timeoutMs = 180_000,
+): Promise<RestoreOutcome> {
+  const started = Date.now();
   let jobId: string;
   try {
-    jobId = via === 'cli' ? await submitWithCli(tb, spec, savepoint, options.parallelism) : (await submitJob(tb, spec, { via, savepoint, parallelism: options.parallelism })).jobId;
+    jobId = await submit();
   } catch (e) {
-    // The submission itself failed (Flink 1.20 and 2.x restore the savepoint's
-    // metadata while the CLI or REST call waits): its full output is Flink's message.
-    const text = e instanceof CliSubmitFailed ? `${e.cli.stdout}\n${e.cli.stderr}` : e instanceof FlinkRestError ? e.body : String((e as Error).message ?? e);
-    return { ...classifyRestoreFailure(text), savepoint, source: 'cli' };
+    return { ...classifyRestoreFailure(failureText(e)), savepoint, source: 'cli' };
   }
   return recorded(
     tb,
@@ -44,7 +64,7 @@ export async function resumeFromSavepoint(tb: Testbed, spec: JobSpec, savepoint:
     'restore-from-savepoint',
     `job ${jobId} from ${savepoint}`,
     async (): Promise<RestoreOutcome> => {
-      const outcome = await awaitRestore(tb, jobId, savepoint, started, options.timeoutMs ?? 180_000);
+      const outcome = await awaitRestore(tb, jobId, savepoint, started, timeoutMs);
       // A job that cannot restore keeps restarting and holds its slots: cancel it.
       if (outcome.kind !== 'restored') outcome.cancelled = await cancelUnlessEnded(tb, jobId);
       return outcome;
