@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { describeRestoreOutcome, expectRestored } from '../assertions/expect-restored.js';
 import { expectVerdictOk } from '../assertions/expect-verdict.js';
 import { loadSettings } from '../config/settings.js';
+import { describeFlinkBuild } from '../containers/artifacts/flink-release.js';
 import { prepareImages, type ClusterImages } from '../containers/images/index.js';
 import { PLAYGROUND_JOB, type JobSpec } from '../containers/job-spec.js';
 import { recorded } from '../faults/context.js';
@@ -101,7 +102,8 @@ describe('upgrade', () => {
     const A = await imagesOf(from);
     const B = await imagesOf(to);
     await runScenario(`upgrade-${A.release.version}-to-${B.release.version}`, { images: A, flinkProperties: STATE_IN_FILES }, async (s) => {
-      s.extra.upgrade = { from, to, kafkaConnectorFrom: A.release.kafkaConnector, kafkaConnectorTo: B.release.kafkaConnector };
+      // Each side's build (PyPI's release or a local distribution with its sha256) and image tag.
+      s.extra.upgrade = { from, to, kafkaConnectorFrom: A.release.kafkaConnector, kafkaConnectorTo: B.release.kafkaConnector, buildFrom: describeFlinkBuild(A.release, A.flinkImage), buildTo: describeFlinkBuild(B.release, B.flinkImage) };
 
       const { generator, savepoint } = await runOnAThenStop(s, PLAYGROUND_JOB);
       const downFrom = Date.now();
