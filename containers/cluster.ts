@@ -7,11 +7,13 @@ import { prepareStorage, startClient, startJobManager, startTaskManager, type Fl
 import { JOB_JAR_IN_CONTAINER, playgroundFlinkProperties } from './flink-properties.js';
 import { allTasksRunning, FlinkRest, taskCounts, type JobDetails } from './flink-rest.js';
 import { KafkaBroker, OUTPUT_TOPIC_CONFIG } from './kafka-broker.js';
-import { startKafka } from './kafka-nodes.js';
+import { startKafka, startKafkaProxy } from './kafka-nodes.js';
+import { connectToNetwork, createClusterNetworks, type ClusterNetworks } from './networks.js';
+import type { Toxiproxy } from './toxiproxy.js';
 import { LABEL_HARNESS, LABEL_RUN } from './labels.js';
 import { NodeHandle } from './node-handle.js';
 import { containerPrefix, nodeLabels, type NodePlacement } from './node-start.js';
-import { checkTopology, machineMemory, topologyOf, type Topology } from './topology.js';
+import { checkTopology, machineMemory, proxiesKafka, topologyOf, unbuiltProxies, type Topology } from './topology.js';
 import { StopWaiting, waitFor, type WaitOptions } from './wait.js';
 
 // Every name that lived here before the split stays importable from here.
@@ -22,6 +24,8 @@ export interface ClusterSpec extends FlinkNodeSpec {
   runId: string;
   scenario: string;
   kafkaImage: string;
+  /** The toxiproxy image (containers/images/toxiproxy-image.ts); needed when the topology has proxies. */
+  toxiproxyImage?: string;
   /** The shape to build; its taskManagers / slotsPerTaskManager win over the two fields below. */
   topology?: Partial<Topology>;
   taskManagers?: number;
@@ -48,6 +52,10 @@ export function resolveClusterSpec(spec: ClusterSpec): ResolvedClusterSpec {
 export class Cluster {
   readonly taskManagers: NodeHandle[] = [];
   private tmSeq = 0;
+  /** The proxy in front of Kafka, when the topology has one (taskmanager -> kafka). */
+  kafkaProxy?: Toxiproxy;
+  /** The networks: one, or (partitionable) the cluster's and Kafka's. */
+  networks!: ClusterNetworks;
 
   private constructor(
     readonly spec: ResolvedClusterSpec,
@@ -66,23 +74,37 @@ export class Cluster {
     refuseUnbuilt(full.topology);
     const { docker } = await dockerEngine();
     const at = placement(full);
-    await docker.createNetwork({ Name: at.network, Labels: nodeLabels(spec.runId, spec.scenario) });
+    const networks = await createClusterNetworks(at.network, full.topology.partitionable === true, nodeLabels(spec.runId, spec.scenario));
+    const kafkaAt = { ...at, network: networks.kafka };
+    const proxied = proxiesKafka(full.topology);
+    if (proxied && !full.toxiproxyImage) throw new HarnessError('The topology has a proxy in front of Kafka, but no toxiproxy image was given.', 'Build it with ensureToxiproxyImage (prepareImages does) and pass toxiproxyImage.');
     const startedNodes: NodeHandle[] = [];
+    let kafkaProxy: Toxiproxy | undefined;
     try {
       await prepareStorage(spec.storageDir);
       // Kafka, the JobManager and the client don't depend on each other: start them together.
       const [kafka, jm, client] = await settleAll(
         [
-          startKafka(full.kafkaImage, at).then(async (k) => {
-            startedNodes.push(k.node);
+          startKafka(full.kafkaImage, kafkaAt, { brokers: full.topology.brokers, proxied }).then(async (k) => {
+            startedNodes.push(...k.brokers.map((b) => b.node));
+            if (proxied) {
+              kafkaProxy = await startKafkaProxy(full.toxiproxyImage!, kafkaAt, k);
+              startedNodes.push(kafkaProxy.node);
+            }
             await k.createTopics(['input', 'output'], 2, { output: OUTPUT_TOPIC_CONFIG });
             return k;
           }),
-          startJobManager(full, at).then((j) => (startedNodes.push(j.jobManager), j)),
+          startJobManager(full, at).then(async (j) => {
+            startedNodes.push(j.jobManager);
+            await connectToNetwork(networks, j.jobManager);
+            return j;
+          }),
           startClient(full, at).then((c) => (startedNodes.push(c), c)),
         ] as const,
       );
       const cluster = new Cluster(full, at.network, kafka, jm.jobManager, client, jm.rest, new FlinkCli(client.started, JOB_JAR_IN_CONTAINER));
+      cluster.networks = networks;
+      cluster.kafkaProxy = kafkaProxy;
       await cluster.scaleTaskManagers(full.taskManagers).catch(async (e) => {
         startedNodes.push(...cluster.taskManagers);
         throw e;
@@ -90,7 +112,7 @@ export class Cluster {
       return cluster;
     } catch (e) {
       for (const n of startedNodes) await n.remove();
-      await docker.getNetwork(at.network).remove().catch(() => undefined);
+      for (const name of networks.all) await docker.getNetwork(name).remove().catch(() => undefined);
       throw e;
     }
   }
@@ -115,6 +137,7 @@ export class Cluster {
   async addTaskManager(): Promise<NodeHandle> {
     const tm = await startTaskManager(this.spec, placement(this.spec, this.network), ++this.tmSeq, this.spec.slotsPerTaskManager);
     this.taskManagers.push(tm);
+    await connectToNetwork(this.networks, tm);
     return tm;
   }
 
@@ -159,7 +182,7 @@ export class Cluster {
 
   /** What a person would look at when a wait expires: jobs, tasks, TaskManagers, last log lines. */
   diagnose(jobId?: string): Promise<string> {
-    return diagnose(this.rest, [this.jobManager, ...this.taskManagers, this.kafka.node], jobId);
+    return diagnose(this.rest, [this.jobManager, ...this.taskManagers, ...this.kafkaNodes()], jobId);
   }
 
   /** Every node's complete log into `dir`, one file per container. Returns the file paths. */
@@ -168,7 +191,12 @@ export class Cluster {
   }
 
   nodes(): NodeHandle[] {
-    return [this.kafka.node, this.jobManager, ...this.taskManagers, this.client];
+    return [...this.kafkaNodes(), this.jobManager, ...this.taskManagers, this.client];
+  }
+
+  /** Every broker, and the proxy in front of them when there is one. */
+  kafkaNodes(): NodeHandle[] {
+    return [...this.kafka.brokers.map((b) => b.node), ...(this.kafkaProxy ? [this.kafkaProxy.node] : [])];
   }
 
   /**
@@ -185,6 +213,7 @@ export class Cluster {
     Object.assign(this.spec, { flinkVersion, flinkImage, jobJar });
     const at = { ...placement(this.spec, this.network), prefix: `${containerPrefix(this.spec.runId, this.spec.scenario)}-v${flinkVersion.replaceAll('.', '')}` };
     const { jobManager, rest } = await startJobManager(this.spec, at);
+    await connectToNetwork(this.networks, jobManager);
     this.jobManager = jobManager;
     this.rest = rest;
     this.client = await startClient(this.spec, at);
@@ -197,7 +226,7 @@ export class Cluster {
     await this.kafka.closeAdmin();
     for (const node of this.nodes()) await node.remove();
     const { docker } = await dockerEngine();
-    await docker.getNetwork(this.network).remove().catch(() => undefined);
+    for (const name of this.networks?.all ?? [this.network]) await docker.getNetwork(name).remove().catch(() => undefined);
   }
 }
 
@@ -205,8 +234,8 @@ export const startCluster = (spec: ClusterSpec) => Cluster.start(spec);
 
 /** Shapes the type admits but this file does not build yet: refused, never built as something smaller. */
 function refuseUnbuilt(t: Topology): void {
-  const unbuilt = [t.jobManagers === 2 && 'jobManagers: 2 (HA)', t.brokers === 3 && 'brokers: 3', t.proxies?.length && 'proxies'].filter(Boolean);
-  if (unbuilt.length > 0) throw new HarnessError(`The cluster cannot build ${unbuilt.join(', ')} yet.`, 'Ask for a topology of 1 JobManager, 1 broker and no proxies.');
+  const unbuilt = [t.jobManagers === 2 && 'jobManagers: 2 (HA)', ...unbuiltProxies(t)].filter(Boolean);
+  if (unbuilt.length > 0) throw new HarnessError(`The cluster cannot build ${unbuilt.join(', ')} yet.`, 'Ask for a topology of 1 JobManager and, for proxies, only taskmanager -> kafka.');
 }
 
 function placement(spec: ClusterSpec, network?: string): NodePlacement {

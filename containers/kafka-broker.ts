@@ -42,24 +42,74 @@ interface KafkajsCluster {
 /** Where Kafka's own tools are in the broker image (containers/images/kafka: kafka-tools on the broker's classpath). */
 const TOOLS = ['java', '-Xmx128m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-cp', '/opt/kafka/libs/*'];
 
-/** The broker as the harness sees it from the host: admin, clients, topic ends, readers. */
+/** One node of the Kafka cluster: its container, KRaft node id and names. */
+export interface KafkaBrokerNode {
+  node: NodeHandle;
+  /** KRaft node id = broker id (what metadata names as leader, replica, coordinator). */
+  nodeId: number;
+  /** Its own name on the network (`kafka`, or `kafka-1`..). */
+  alias: string;
+  /** 127.0.0.1:<fixed port>, its advertised EXTERNAL listener. */
+  external: string;
+  /** <alias>:9092 on the network. */
+  internal: string;
+  /** Its FLINK listener behind the proxy (toxiproxy:<port> -> <alias>:29092), when Flink's traffic goes through one. */
+  proxied?: { port: number; upstream: string };
+}
+
+/** A partition as the brokers' metadata describes it now. */
+export interface PartitionState {
+  topic: string;
+  partition: number;
+  leader: number;
+  replicas: number[];
+  isr: number[];
+}
+
+/**
+ * The Kafka cluster as the harness sees it from the host: admin, clients,
+ * topic ends, readers. One broker (the playground's), or a KRaft quorum of
+ * several: `node` is the first, `brokers` all of them.
+ */
 export class KafkaBroker {
   readonly kafka: Kafka;
   private adminClient?: Admin;
+  readonly brokers: readonly KafkaBrokerNode[];
 
   constructor(
     readonly node: NodeHandle,
-    /** 127.0.0.1:<fixed port>: fixed so a restarted broker keeps its advertised address. */
+    /** 127.0.0.1:<fixed port>[,...]: fixed so a restarted broker keeps its advertised address. */
     readonly bootstrapServers: string,
     /** How containers on the cluster network reach it. */
     readonly internalBootstrapServers: string,
+    /** Every node, when there are several (default: `node` alone, id 1). */
+    brokers?: readonly KafkaBrokerNode[],
+    /** What Flink's job is given as bootstrap.servers (every broker; through the proxy when there is one). */
+    readonly flinkBootstrapServers: string = internalBootstrapServers,
   ) {
+    this.brokers = brokers ?? [{ node, nodeId: 1, alias: 'kafka', external: bootstrapServers, internal: internalBootstrapServers }];
     this.kafka = new Kafka({
       clientId: 'flink-harness',
-      brokers: [bootstrapServers],
+      brokers: bootstrapServers.split(','),
       logLevel: logLevel.NOTHING,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
     });
+  }
+
+  /** The node with KRaft id `nodeId`. */
+  broker(nodeId: number): KafkaBrokerNode {
+    const b = this.brokers.find((n) => n.nodeId === nodeId);
+    if (!b) throw new Error(`no broker with node id ${nodeId} (have ${this.brokers.map((n) => n.nodeId).join(', ')})`);
+    return b;
+  }
+
+  /** Leader, replicas and in-sync replicas of each partition of `topic`, from the brokers' metadata. */
+  async partitions(topic: string): Promise<PartitionState[]> {
+    const admin = await this.admin();
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    return (topics[0]?.partitions ?? [])
+      .map((p) => ({ topic, partition: p.partitionId, leader: p.leader, replicas: [...p.replicas], isr: [...p.isr] }))
+      .sort((a, b) => a.partition - b.partition);
   }
 
   async admin(): Promise<Admin> {
@@ -70,15 +120,21 @@ export class KafkaBroker {
     return this.adminClient;
   }
 
-  /** Creates topics; `configs[topic]` holds per-topic settings (e.g. OUTPUT_TOPIC_CONFIG). */
+  /**
+   * Creates topics; `configs[topic]` holds per-topic settings (e.g. OUTPUT_TOPIC_CONFIG).
+   * One replica per broker; with several, min.insync.replicas = brokers - 1
+   * (RF=3, min ISR 2: an acknowledged write survives the loss of one broker).
+   */
   async createTopics(names: string[], partitions = 2, configs: Record<string, Readonly<Record<string, string>>> = {}): Promise<void> {
     const admin = await this.admin();
+    const n = this.brokers.length;
+    const replicated: Record<string, string> = n > 1 ? { 'min.insync.replicas': String(n - 1) } : {};
     await admin.createTopics({
       topics: names.map((topic) => ({
         topic,
         numPartitions: partitions,
-        replicationFactor: 1,
-        configEntries: Object.entries(configs[topic] ?? {}).map(([name, value]) => ({ name, value })),
+        replicationFactor: n,
+        configEntries: Object.entries({ ...replicated, ...configs[topic] }).map(([name, value]) => ({ name, value })),
       })),
       waitForLeaders: true,
     });
@@ -151,11 +207,17 @@ export class KafkaBroker {
     // The tool's admin client would wait 60 s for an unreachable broker; `timeout` bounds the whole call.
     const cmd = ['timeout', String(timeoutS), ...TOOLS, 'org.apache.kafka.tools.TransactionsCommand',
       '--bootstrap-server', this.internalBootstrapServers, ...args];
-    const r = await this.node.started.exec(cmd);
+    const r = await (await this.runningBroker()).started.exec(cmd);
     if (r.exitCode !== 0) {
       throw new Error(`kafka-transactions.sh ${args.join(' ')} exited ${r.exitCode}${r.exitCode === 124 ? ` (timed out after ${timeoutS} s)` : ''}: ${(r.stderr || r.stdout).trim().slice(0, 1_000)}`);
     }
     return r.stdout;
+  }
+
+  /** A broker container that runs now, to run Kafka's tools in (the first may be the one a fault stopped). */
+  async runningBroker(): Promise<NodeHandle> {
+    for (const b of this.brokers) if (await b.node.isRunning()) return b.node;
+    throw new Error(`no Kafka broker is running (${this.brokers.map((b) => b.node.name).join(', ')})`);
   }
 
   /** A reader that follows `topic` from the beginning (see OutputTap). */

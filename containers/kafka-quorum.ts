@@ -12,12 +12,14 @@ export const PROXY_HOST = 'toxiproxy';
 export interface KafkaNodeLayout {
   /** 1-based KRaft node id, also the broker id. */
   nodeId: number;
-  /** The node's own name on the network: `kafka` alone, `kafka-1`.. in a quorum. */
+  /** The node's own name on the network: `kafka` alone, `kafka-1`.. in a quorum (and alone behind a proxy, which takes `kafka`). */
   alias: string;
+  /** Every name it answers to on the network: a quorum's nodes share `kafka` too, unless the proxy has it. */
+  aliases: string[];
   /** host:port Flink's clients use on the network, without a proxy. */
   internal: string;
   /** The broker's FLINK listener through the proxy, when there is one. */
-  proxied?: { listen: string; upstream: string };
+  proxied?: { port: number; upstream: string };
   env: Record<string, string>;
 }
 
@@ -41,14 +43,14 @@ export function quorumLayout(spec: QuorumSpec): KafkaNodeLayout[] {
   if (spec.externalPorts.length !== spec.brokers) throw new Error(`${spec.brokers} broker(s) need as many host ports, got ${spec.externalPorts.length}`);
   const single = spec.brokers === 1;
   const ids = Array.from({ length: spec.brokers }, (_, i) => i + 1);
-  const alias = (id: number) => (single ? 'kafka' : `kafka-${id}`);
+  const alias = (id: number) => (single && !spec.proxied ? 'kafka' : `kafka-${id}`);
   const voters = ids.map((id) => `${id}@${alias(id)}:9093`).join(',');
   return ids.map((id, i) => {
     const env: Record<string, string> = { KAFKA_EXTERNAL_PORT: String(spec.externalPorts[i]) };
+    if (alias(id) !== 'kafka') env.KAFKA_ADVERTISED_HOST = alias(id);
     if (!single) {
       Object.assign(env, {
         KAFKA_NODE_ID: String(id),
-        KAFKA_ADVERTISED_HOST: alias(id),
         KAFKA_CONTROLLER_QUORUM_VOTERS: voters,
         KAFKA_CLUSTER_ID: spec.clusterId ?? '',
         KAFKA_REPLICATION_FACTOR: String(spec.brokers),
@@ -56,12 +58,13 @@ export function quorumLayout(spec: QuorumSpec): KafkaNodeLayout[] {
       });
       if (!spec.clusterId) throw new Error('a quorum needs one cluster id for all its nodes');
     }
-    const layout: KafkaNodeLayout = { nodeId: id, alias: alias(id), internal: `${alias(id)}:9092`, env };
+    const aliases = [...new Set([alias(id), ...(spec.proxied ? [] : ['kafka'])])];
+    const layout: KafkaNodeLayout = { nodeId: id, alias: alias(id), aliases, internal: `${alias(id)}:9092`, env };
     if (spec.proxied) {
       const port = PROXY_BASE_PORT + id;
       env.KAFKA_PROXY_HOST = PROXY_HOST;
       env.KAFKA_PROXY_PORT = String(port);
-      layout.proxied = { listen: `0.0.0.0:${port}`, upstream: `${alias(id)}:29092` };
+      layout.proxied = { port, upstream: `${alias(id)}:29092` };
     }
     if (spec.extraProperties) env.KAFKA_EXTRA_PROPERTIES = spec.extraProperties;
     return layout;
@@ -70,16 +73,7 @@ export function quorumLayout(spec: QuorumSpec): KafkaNodeLayout[] {
 
 /** The bootstrap list Flink's job gets: every broker, through the proxy when there is one. */
 export function flinkBootstrap(layout: readonly KafkaNodeLayout[]): string {
-  return layout.map((n) => (n.proxied ? `${PROXY_HOST}:${n.proxied.listen.split(':')[1]}` : n.internal)).join(',');
-}
-
-/**
- * Per-topic settings of a replicated topic: a write acknowledged by all
- * in-sync replicas survives one broker's loss only if at least two of them
- * hold it (RF=3, min.insync.replicas=2).
- */
-export function replicatedTopicConfig(brokers: 1 | 3): Record<string, string> {
-  return brokers === 1 ? {} : { 'min.insync.replicas': String(brokers - 1) };
+  return layout.map((n) => (n.proxied ? `${PROXY_HOST}:${n.proxied.port}` : n.internal)).join(',');
 }
 
 /**

@@ -23,7 +23,18 @@ export interface Topology {
   slotsPerTaskManager: number;
   /** 1, or a KRaft quorum of 3. */
   brokers: 1 | 3;
+  /**
+   * Links through toxiproxy. Built: taskmanager -> kafka (all of Flink's
+   * Kafka traffic, the JobManager's too, goes through one proxy per broker).
+   */
   proxies?: readonly ProxyLink[];
+  /**
+   * Kafka on a network of its own that the JobManager and TaskManagers join
+   * too, and the cluster network with a subnet of its own: a TaskManager can
+   * then be cut from Kafka alone, or from the JobManager alone, and come back
+   * on the same address (faults/network.ts).
+   */
+  partitionable?: boolean;
   profile?: Profile;
 }
 
@@ -38,6 +49,7 @@ export interface TopologyNeed {
   brokers?: 3;
   taskManagers?: number;
   proxies?: readonly ProxyLink[];
+  partitionable?: true;
 }
 
 /** A clear error when a fault needs a shape the run lacks: "jobmanager-leader-kill needs jobManagers: 2 (HA); this run has 1". */
@@ -63,12 +75,20 @@ export function topologyLacks(topology: Topology, need: TopologyNeed): string[] 
   if (need.taskManagers !== undefined && topology.taskManagers < need.taskManagers) {
     lacks.push(`taskManagers: ${need.taskManagers} or more; this run has ${topology.taskManagers}`);
   }
+  if (need.partitionable && !topology.partitionable) lacks.push('partitionable: true (Kafka on a network of its own); this run has one network');
   for (const link of need.proxies ?? []) {
     const has = (topology.proxies ?? []).some((p) => p.from === link.from && p.to === link.to);
     if (!has) lacks.push(`a proxy ${link.from} -> ${link.to}; this run has ${describeProxies(topology)}`);
   }
   return lacks;
 }
+
+/** Whether Flink's Kafka traffic goes through the proxy (the one link built so far). */
+export const proxiesKafka = (t: Topology): boolean => (t.proxies ?? []).some((p) => p.from === 'taskmanager' && p.to === 'kafka');
+
+/** Proxy links the cluster cannot build (anything but taskmanager -> kafka), worded for the refusal. */
+export const unbuiltProxies = (t: Topology): string[] =>
+  (t.proxies ?? []).filter((p) => !(p.from === 'taskmanager' && p.to === 'kafka')).map((p) => `a proxy ${p.from} -> ${p.to}`);
 
 const describeProxies = (t: Topology) => (t.proxies?.length ? t.proxies.map((p) => `${p.from} -> ${p.to}`).join(', ') : 'none');
 
@@ -79,7 +99,7 @@ const MiB = 1024 * 1024;
  * heap (KAFKA_HEAP in its image, 512m) and JVM overhead, ZooKeeper's heap and
  * overhead, the CLI client's JVM while `flink run` runs, and the harness itself.
  */
-export const NODE_MEMORY_MIB = { broker: 512 + 256, zookeeper: 256 + 128, client: 512, harness: 1024 } as const;
+export const NODE_MEMORY_MIB = { broker: 512 + 256, zookeeper: 256 + 128, client: 512, harness: 1024, proxy: 64 } as const;
 
 export interface MemoryLine {
   node: string;
@@ -125,6 +145,7 @@ export function topologyMemory(topology: Topology, flinkProperties: Record<strin
     { node: 'Kafka broker', count: topology.brokers, eachBytes: NODE_MEMORY_MIB.broker * MiB },
     { node: 'ZooKeeper', count: topology.jobManagers === 2 ? 1 : 0, eachBytes: NODE_MEMORY_MIB.zookeeper * MiB },
     { node: 'CLI client', count: 1, eachBytes: NODE_MEMORY_MIB.client * MiB },
+    { node: 'toxiproxy', count: topology.proxies?.length ? 1 : 0, eachBytes: NODE_MEMORY_MIB.proxy * MiB },
     { node: 'harness', count: 1, eachBytes: NODE_MEMORY_MIB.harness * MiB },
   ].filter((l) => l.count > 0);
   return { lines, totalBytes: lines.reduce((sum, l) => sum + l.count * l.eachBytes, 0) };

@@ -5,6 +5,7 @@ import { ensureBaseImage } from './base-image.js';
 import { ensureFlinkImage } from './flink-image.js';
 import { ensureJobJar } from './job-jar.js';
 import { ensureKafkaImage } from './kafka-image.js';
+import { ensureToxiproxyImage } from './toxiproxy-image.js';
 
 /** Everything a cluster of one Flink release needs, built or taken from the cache. */
 export interface ClusterImages {
@@ -13,6 +14,8 @@ export interface ClusterImages {
   kafkaImage: string;
   jobJar: string;
   baseImage: string;
+  /** The proxy of the network-fault scenarios (nightly tier only: it needs a Go toolchain). */
+  toxiproxyImage?: string;
 }
 
 export async function prepareImages(settings: Settings, flinkVersion = settings.flinkVersion): Promise<ClusterImages> {
@@ -23,5 +26,7 @@ export async function prepareImages(settings: Settings, flinkVersion = settings.
   const kafkaImage = await ensureKafkaImage(cache, settings.kafkaVersion, baseImage);
   const flinkImage = await ensureFlinkImage(cache, release, baseImage);
   const jobJar = await ensureJobJar(cache, release);
-  return { release, flinkImage, kafkaImage, jobJar, baseImage };
+  // Built from its Go module: only the nightly tier has scenarios with a proxy.
+  const toxiproxyImage = settings.tier === 'nightly' ? await ensureToxiproxyImage(cache, baseImage) : undefined;
+  return { release, flinkImage, kafkaImage, jobJar, baseImage, ...(toxiproxyImage ? { toxiproxyImage } : {}) };
 }

@@ -8,6 +8,7 @@ import { isHarnessError } from '../../config/harness-error.js';
 import type { Settings } from '../../config/settings.js';
 import { Cluster } from '../../containers/cluster.js';
 import type { ClusterImages } from '../../containers/images/index.js';
+import type { Topology } from '../../containers/topology.js';
 import { leftovers } from '../../containers/janitor.js';
 import type { OutputTap } from '../../containers/output-tap.js';
 import { waitFor } from '../../containers/wait.js';
@@ -48,6 +49,8 @@ export const harnessRun = (): HarnessRun => inject('harness');
 
 export interface ScenarioOptions {
   taskManagers?: number;
+  /** The cluster's shape (brokers: 3, proxies, partitionable, ...); taskManagers above is its shorthand. */
+  topology?: Partial<Topology>;
   flinkProperties?: Record<string, string>;
   /** Images of another Flink release than the run's default (version matrix, upgrades). */
   images?: ClusterImages;
@@ -153,6 +156,8 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
       storageDir: path.join(scenarioDir, 'storage'),
       taskManagers: options.taskManagers,
       flinkProperties,
+      ...(options.topology ? { topology: options.topology } : {}),
+      ...(images.toxiproxyImage ? { toxiproxyImage: images.toxiproxyImage } : {}),
     });
     history.note(`cluster up: Flink ${version}, ${cluster.taskManagers.length} TaskManager(s), Web UI ${cluster.webUiUrl}`);
     result.extra!.clusterStartMs = Date.now() - started;

@@ -1,0 +1,73 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { KAFKA_METADATA_CHECK as RECORDED_CHECK, RECONNECT_BROKER, UNPAUSE_BROKER } from '../faults/broker-leader.js';
+import type { History, HistoryEvent } from '../history/types.js';
+import { faultEvidence } from './fault-evidence.js';
+import { KAFKA_METADATA_CHECK } from './replicated-kafka-evidence.js';
+
+const BROKER = 'fh-run-x-kafka-2';
+const TM = 'fh-run-x-taskmanager-1';
+const LEDGER = { windowMs: 15_000, pages: [], acknowledged: {}, total: 0, maxTimestampMs: -1, closedThroughMs: 0 };
+const history = (events: HistoryEvent[]): History => ({ scenario: 's', flinkVersion: '2.2.1', startedAt: 0, endedAt: 200_000, events, ledger: LEDGER, output: [] });
+
+const fault = (name: string, t = 10_000): HistoryEvent[] => [
+  { t, kind: 'fault', name, target: BROKER, phase: 'invoke' },
+  { t: t + 100, kind: 'fault', name, target: BROKER, phase: 'ok', detail: 'output-0 leader 2' },
+];
+const moved = (t: number, ok = true): HistoryEvent => ({ t, kind: 'check', name: KAFKA_METADATA_CHECK, ok, detail: ok ? 'output-0 leader moved from broker 2 to 3' : 'output-0 leader still broker 2 after 60 s', data: { target: BROKER, before: 2, ...(ok ? { after: 3 } : {}) } });
+const clientLine = (t: number): HistoryEvent => ({ t, kind: 'log-evidence', node: TM, what: 'kafka-client broker-disconnected', line: '... [Producer clientId=producer-click-event-count-0-5] Node 2 disconnected.' });
+const checkpoint = (t: number): HistoryEvent => ({ t, kind: 'checkpoint', jobId: 'j1', id: 9, type: 'checkpoint' });
+
+const reasonsOf = (events: HistoryEvent[]) => faultEvidence(history(events)).filter((r) => r.code.startsWith('fault.kill-partition-leader') || r.code.startsWith('fault.pause') || r.code.startsWith('fault.isolate'));
+
+describe('replicated Kafka fault evidence', () => {
+  test('the check name is the one the fault records', () => {
+    expect(KAFKA_METADATA_CHECK).toBe(RECORDED_CHECK);
+  });
+
+  test('leader moved, Flink noticed, a checkpoint after it: confirmed', () => {
+    const [r] = reasonsOf([...fault('kill-partition-leader'), moved(18_000), clientLine(11_000), checkpoint(20_000)]);
+    expect(r).toMatchObject({ code: 'fault.kill-partition-leader.confirmed', effect: 'info' });
+  });
+
+  test('any of the three missing is inconclusive, never confirmed (and never a fail)', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean(), (hasMove, movedOk, hasLine, hasCheckpoint) => {
+        const events = [
+          ...fault('kill-partition-leader'),
+          ...(hasMove ? [moved(18_000, movedOk)] : []),
+          ...(hasLine ? [clientLine(11_000)] : []),
+          ...(hasCheckpoint ? [checkpoint(20_000)] : []),
+        ];
+        const [r] = reasonsOf(events);
+        const all = hasMove && movedOk && hasLine && hasCheckpoint;
+        expect(r!.effect).toBe(all ? 'info' : 'inconclusive');
+        if (!hasMove) expect(r!.code).toBe('fault.kill-partition-leader.no-evidence');
+        else if (!movedOk) expect(r!.code).toBe('fault.kill-partition-leader.no-effect');
+        else if (!hasLine) expect(r!.code).toBe('fault.kill-partition-leader.no-evidence');
+        else if (!hasCheckpoint) expect(r!.code).toBe('fault.kill-partition-leader.no-recovery');
+      }),
+    );
+  });
+
+  test('evidence from before the fault, or a checkpoint only before the move, does not count', () => {
+    const [r] = reasonsOf([clientLine(5_000), checkpoint(9_000), ...fault('kill-partition-leader'), moved(18_000), checkpoint(17_000)]);
+    expect(r!.code).toBe('fault.kill-partition-leader.no-evidence');
+    const [r2] = reasonsOf([...fault('kill-partition-leader'), clientLine(11_000), checkpoint(17_000), moved(18_000)]);
+    expect(r2!.code).toBe('fault.kill-partition-leader.no-recovery');
+  });
+
+  test('a pause is judged up to its unpause: without one it has no end', () => {
+    const base = [...fault('pause-partition-leader'), moved(18_000), clientLine(12_000), checkpoint(30_000)];
+    expect(reasonsOf(base)[0]!.code).toBe('fault.pause-partition-leader.no-evidence');
+    const unpause: HistoryEvent = { t: 25_000, kind: 'operation', name: UNPAUSE_BROKER, target: BROKER, phase: 'ok' };
+    expect(reasonsOf([...base, unpause])[0]!.code).toBe('fault.pause-partition-leader.confirmed');
+    // The only checkpoint before the unpause: the sink's commits after the pause ended are what count.
+    expect(reasonsOf([...fault('pause-partition-leader'), moved(18_000), clientLine(12_000), checkpoint(20_000), unpause])[0]!.code).toBe('fault.pause-partition-leader.no-recovery');
+  });
+
+  test('an isolated broker ends at its reconnect', () => {
+    const reconnect: HistoryEvent = { t: 40_000, kind: 'operation', name: RECONNECT_BROKER, target: BROKER, phase: 'ok' };
+    expect(reasonsOf([...fault('isolate-broker'), moved(18_000), clientLine(12_000), checkpoint(45_000), reconnect])[0]!.code).toBe('fault.isolate-broker.confirmed');
+  });
+});

@@ -1,0 +1,96 @@
+// Did a fault of a replicated Kafka (faults/broker-leader.ts) hit, and did the
+// job's sink carry on? A pure function of the history, one reason per fault:
+// confirmed only with all three of
+//   1. the brokers' metadata moved (KAFKA_METADATA_CHECK ok: a new partition
+//      leader, a new transaction coordinator, the broker out of every ISR, each
+//      broker back in sync after its restart);
+//   2. Flink's Kafka clients noticed (Kafka client lines in its nodes' logs, or
+//      a task failure on a Kafka exception) during the fault or just after;
+//   3. a checkpoint completed after the move (the exactly-once sink commits
+//      its transactions on checkpoints: the sink's transactions continued).
+// Anything missing is inconclusive, never a pass.
+import type { FaultOccurrence } from '../history/fault-occurrences.js';
+import type { HistoryEvent } from '../history/types.js';
+import type { Reason } from './outcome.js';
+
+type Ev<K extends HistoryEvent['kind']> = Extract<HistoryEvent, { kind: K }>;
+export type FaultRule = (f: FaultOccurrence, until: number, events: readonly HistoryEvent[]) => Reason;
+
+/** The check faults/broker-leader.ts leaves (its KAFKA_METADATA_CHECK; not imported: assertions read no fault code). */
+export const KAFKA_METADATA_CHECK = 'kafka-metadata';
+/** Flink's clients may log a lost broker this long after the fault's end. */
+export const CLIENT_AFTERMATH_MS = 30_000;
+
+/** The operation that ends each fault whose effect lasts past its ok (a pause, a cut). */
+const ENDED_BY: Record<string, string> = {
+  'pause-partition-leader': 'unpause-broker',
+  'pause-transaction-coordinator': 'unpause-broker',
+  'isolate-broker': 'reconnect-broker',
+};
+
+export function of<K extends HistoryEvent['kind']>(events: readonly HistoryEvent[], kind: K): Ev<K>[] {
+  return events.filter((e): e is Ev<K> => e.kind === kind);
+}
+
+/** When the fault's effect ended: its closing operation on the same target, else its ok. */
+export function faultEnd(f: FaultOccurrence, events: readonly HistoryEvent[], endedBy = ENDED_BY[f.name]): number | undefined {
+  if (!endedBy) return f.okAt;
+  return of(events, 'operation').find((o) => o.name === endedBy && o.target === f.target && o.phase === 'ok' && o.t >= f.invokedAt)?.t;
+}
+
+/** Kafka client lines of Flink's nodes (optionally one node) and Kafka task failures in [from, to). */
+export function kafkaClientLines(events: readonly HistoryEvent[], from: number, to: number, node?: string): { node: string; what: string; t: number; line: string }[] {
+  const logged = of(events, 'log-evidence')
+    .filter((e) => e.t >= from && e.t < to && e.what.startsWith('kafka-client') && (node === undefined || e.node === node))
+    .map((e) => ({ node: e.node, what: e.what, t: e.t, line: e.line }));
+  const failed = of(events, 'job-exception')
+    .filter((e) => e.timestamp >= from && e.timestamp < to && /\borg\.apache\.kafka\./.test(`${e.exceptionName} ${e.message ?? ''}`))
+    .map((e) => ({ node: e.location ?? 'job', what: `job-exception ${e.exceptionName.split('.').at(-1)}`, t: e.timestamp, line: e.message ?? e.exceptionName }));
+  return [...logged, ...failed].sort((a, b) => a.t - b.t);
+}
+
+export function replicatedKafkaEvidence(f: FaultOccurrence, until: number, events: readonly HistoryEvent[]): Reason {
+  const end = faultEnd(f, events);
+  if (end === undefined) {
+    return { code: `fault.${f.name}.no-evidence`, effect: 'inconclusive', message: `${f.name} ${f.target} never ended in the history (no ${ENDED_BY[f.name]})`, evidence: {} };
+  }
+  const checks = of(events, 'check').filter((c) => c.name === KAFKA_METADATA_CHECK && c.t >= f.invokedAt && c.t < until && c.data?.target === f.target);
+  if (checks.length === 0) {
+    return { code: `fault.${f.name}.no-evidence`, effect: 'inconclusive', message: `the brokers' metadata was not read after ${f.name} ${f.target}`, evidence: {} };
+  }
+  const unmoved = checks.find((c) => !c.ok);
+  if (unmoved) {
+    return { code: `fault.${f.name}.no-effect`, effect: 'inconclusive', message: `the brokers' metadata did not move: ${unmoved.detail}`, evidence: { metadata: unmoved.data } };
+  }
+  const moved = checks.at(-1)!;
+  const metadata = checks.map((c) => c.detail);
+  const lines = kafkaClientLines(events, f.invokedAt, Math.min(Math.max(end, moved.t) + CLIENT_AFTERMATH_MS, until));
+  if (lines.length === 0) {
+    return {
+      code: `fault.${f.name}.no-evidence`,
+      effect: 'inconclusive',
+      message: `${metadata.join('; ')}, but no Kafka client of Flink logged an error or failed: the job did not notice`,
+      evidence: { metadata },
+    };
+  }
+  const committed = of(events, 'checkpoint').find((c) => c.type === 'checkpoint' && c.t > Math.max(end, moved.t) && c.t < until);
+  const first = { node: lines[0]!.node, what: lines[0]!.what, at: lines[0]!.t, line: lines[0]!.line };
+  if (!committed) {
+    return {
+      code: `fault.${f.name}.no-recovery`,
+      effect: 'inconclusive',
+      message: `${metadata.join('; ')}; Flink's clients noticed (${first.what} on ${first.node}), but no checkpoint completed afterwards: the sink committed nothing after the fault`,
+      evidence: { metadata, clientLines: lines.length, first },
+    };
+  }
+  return {
+    code: `fault.${f.name}.confirmed`,
+    effect: 'info',
+    message: `${metadata.join('; ')}; Flink's clients noticed (${first.what} on ${first.node}); checkpoint ${committed.id} completed after it`,
+    evidence: { metadata, clientLines: lines.length, first, checkpointAfter: { id: committed.id, at: committed.t } },
+  };
+}
+
+export const replicatedKafkaRules: Record<string, FaultRule> = Object.fromEntries(
+  ['kill-partition-leader', 'pause-partition-leader', 'kill-transaction-coordinator', 'pause-transaction-coordinator', 'rolling-restart-kafka', 'isolate-broker'].map((n) => [n, replicatedKafkaEvidence]),
+);
