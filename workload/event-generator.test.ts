@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { GeneratorSpec } from '../config/job-declaration.js';
-import { copyDueAt, eventTimeOf, fieldsOf, renderTemplate } from './event-generator.js';
+import { copyDueAt, eventTimeOf, fieldsOf, parseDump, renderTemplate } from './event-generator.js';
 
 const spec: GeneratorSpec = {
   keys: 3,
@@ -44,5 +44,13 @@ describe('event generator (pure parts)', () => {
       }),
     );
     expect(eventTimeOf({ ...spec, eventTime: { pattern: 'wall-clock' } }, 5, 42)).toBe(42);
+  });
+});
+
+describe('topic dumps', () => {
+  test('JSON lines: a string value as it is, a JSON value as its text, keys kept; a bad line names its number', () => {
+    expect(parseDump('{"value":"raw text"}\n\n{"value":{"id":"a"},"key":"k"}\n')).toEqual([{ value: 'raw text' }, { value: '{"id":"a"}', key: 'k' }]);
+    expect(() => parseDump('{"value":1}\nnot json', 'in.jsonl')).toThrow('in.jsonl:2: not a JSON line');
+    expect(() => parseDump('{"key":"k"}', 'in.jsonl')).toThrow('in.jsonl:1: expected {"value": ..., "key"?: ...}');
   });
 });

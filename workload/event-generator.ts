@@ -26,8 +26,37 @@ export interface EventGeneratorOptions {
    * holds until resume(); copies due later wait, so they reach the job after it.
    */
   pauseAfterEvents?: readonly number[];
+  /**
+   * A recorded topic dump to replay instead of the template: record n is
+   * dump[n] (its key too), at spec.rate, with spec.duplicates' copies.
+   */
+  dump?: readonly DumpRecord[];
   /** Called after every acknowledged batch. */
   onProgress?: (distinct: number, sent: number) => void;
+}
+
+/** One line of a topic dump: the value as written (JSON values are written as their text), its key if any. */
+export interface DumpRecord {
+  value: string;
+  key?: string;
+}
+
+/** Parses a dump file: JSON lines of {"value": <string or JSON>, "key"?: string}; blank lines skipped. */
+export function parseDump(text: string, file = 'dump'): DumpRecord[] {
+  return text
+    .split('\n')
+    .map((l, i) => [l.trim(), i + 1] as const)
+    .filter(([l]) => l)
+    .map(([l, n]) => {
+      let o: { value?: unknown; key?: unknown };
+      try {
+        o = JSON.parse(l) as typeof o;
+      } catch {
+        throw new Error(`${file}:${n}: not a JSON line`);
+      }
+      if (o === null || typeof o !== 'object' || o.value === undefined) throw new Error(`${file}:${n}: expected {"value": ..., "key"?: ...}`);
+      return { value: typeof o.value === 'string' ? o.value : JSON.stringify(o.value), ...(typeof o.key === 'string' ? { key: o.key } : {}) };
+    });
 }
 
 /** What Kafka acknowledged: every distinct event's id and rendered value, and how many copies went out. */
@@ -96,7 +125,9 @@ export class EventGenerator {
   }
 
   get total(): number | undefined {
-    return this.options.events ?? this.options.spec.events;
+    const n = this.options.events ?? this.options.spec.events;
+    const dump = this.options.dump?.length;
+    return dump === undefined ? n : Math.min(dump, n ?? dump);
   }
 
   start(): this {
@@ -171,14 +202,16 @@ export class EventGenerator {
         let copies = 0;
         for (; this.next < until; this.next++) {
           const seq = this.next;
-          const value = JSON.stringify(renderTemplate(spec.template, fieldsOf(spec, seq)));
-          messages.push({ value, partition: seq % partitions });
-          distinct.push([`e-${seq}`, value]);
+          const recorded = this.options.dump?.[seq];
+          const value = recorded ? recorded.value : JSON.stringify(renderTemplate(spec.template, fieldsOf(spec, seq)));
+          const key = recorded?.key;
+          messages.push({ value, partition: seq % partitions, ...(key === undefined ? {} : { key }) });
+          distinct.push([recorded ? `#${seq}` : `e-${seq}`, value]);
           const at = copyDueAt(spec, seq);
           if (at !== undefined) {
             // The copy goes to the other partition: another source subtask may read it.
             const list = this.due.get(at) ?? [];
-            list.push({ value, partition: (seq + 1) % partitions });
+            list.push({ value, partition: (seq + 1) % partitions, ...(key === undefined ? {} : { key }) });
             this.due.set(at, list);
           }
           const now = this.due.get(seq);

@@ -4,6 +4,7 @@
 // the record-by-record id check where the declaration names an id, and the
 // evidence rules every scenario goes through (fence, exactly-once end state,
 // fault evidence).
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkRecordIds, recordIdReasons, type RecordIdVerdict } from '../../assertions/record-ids.js';
 import { differential, differentialReasons, type DifferentialVerdict, type KeyedRecord } from '../../assertions/differential.js';
@@ -12,7 +13,7 @@ import { fenceReasons } from '../../assertions/fence-evidence.js';
 import { idOutput, keyedOutput, keyedValues } from '../../assertions/keyed-output.js';
 import { decide, describeOutcome, type Reason, type ScenarioOutcome } from '../../assertions/outcome.js';
 import { transactionalOutputReasons } from '../../assertions/transactional-output.js';
-import { BUILTIN_JAR, jobSpecOf, loadJobDeclaration, type JobDeclaration } from '../../config/job-declaration.js';
+import { BUILTIN_JAR, jobSpecOf, loadJobDeclaration, type GeneratorSpec, type JobDeclaration } from '../../config/job-declaration.js';
 import { REPO_ROOT } from '../../config/settings.js';
 import type { ClusterImages } from '../../containers/images/index.js';
 import type { JobSpec } from '../../containers/job-spec.js';
@@ -21,7 +22,7 @@ import { waitFor } from '../../containers/wait.js';
 import { submitDeclaredJob } from '../../faults/declared-job.js';
 import { stopWithSavepoint } from '../../faults/job-operations.js';
 import type { History, OutputRecord } from '../../history/types.js';
-import { EventGenerator, eventTimeOf, type EventGeneratorOptions } from '../../workload/event-generator.js';
+import { EventGenerator, eventTimeOf, parseDump, type EventGeneratorOptions } from '../../workload/event-generator.js';
 import { fenceAndDrain } from './fence.js';
 import { committedOffsets } from './fault-timing.js';
 import { waitForJobState } from './job-lifecycle.js';
@@ -29,6 +30,9 @@ import type { Scenario } from './scenario.js';
 
 /** The declaration the own-job scenarios run when HARNESS_JOB names none. */
 export const DEFAULT_JOB_FILE = path.join(REPO_ROOT, 'jobs/dedup.yaml');
+
+/** A dump is replayed in order at this rate, without copies (its own duplicates are part of it). */
+const DUMP_REPLAY: GeneratorSpec = { keys: 1, rate: 2_000, eventTime: { pattern: 'wall-clock' }, template: { id: '{id}' } };
 
 /** The dedup job's vertex that holds its keyed state (no window operator, so no late-drop metric to read). */
 const STATE_VERTEX = 'Deduplicate By Id';
@@ -51,13 +55,16 @@ export function imagesFor(job: OwnJob, images: ClusterImages, jar?: string): Clu
 
 /** The scenario's input generator for the job (topic `input`, 2 partitions), its progress in the history. */
 export function ownGenerator(s: Scenario, job: OwnJob, options: Partial<EventGeneratorOptions> = {}): EventGenerator {
-  const spec = job.declaration.input.generator;
-  if (!spec) throw new Error(`${path.basename(job.declaration.file)}: input.dump is not replayed by the own-job scenarios yet; declare input.generator`);
+  const d = job.declaration;
+  const dump = d.dumpFile ? parseDump(readFileSync(d.dumpFile, 'utf8'), path.basename(d.dumpFile)) : undefined;
+  const spec = d.input.generator ?? DUMP_REPLAY;
   let last = 0;
   return new EventGenerator(s.cluster.kafka.kafka, {
     topic: 'input',
     partitions: 2,
     spec,
+    // A dump bounds the input: the generator writes min(events, its length).
+    ...(dump ? { dump } : {}),
     ...options,
     onProgress: (distinct, sent) => {
       if (Date.now() - last < 1_000) return;
