@@ -73,15 +73,17 @@ function printSummary(): void {
       durationMs: number;
       verdict?: { ok: boolean };
       outcome?: { outcome: string; reasons: { code: string; effect: string }[] };
+      extra?: { profile?: { name: string; how: string } };
     }[];
   };
   // Outcome first: what the gate reads; "why" names the decisive reason codes of a run that did not pass.
   const rows = report.scenarios.map((s) => {
     const why = [...new Set((s.outcome?.reasons ?? []).filter((r) => r.effect !== 'info').map((r) => r.code))].join(', ');
-    return [s.name.padEnd(34), s.flinkVersion.padEnd(8), (s.outcome?.outcome ?? s.status).padEnd(12), (s.verdict ? (s.verdict.ok ? 'ok' : 'FAIL') : '-').padEnd(6), `${(s.durationMs / 1000).toFixed(0)} s`.padEnd(6), why].join('  ');
+    const profile = s.extra?.profile ? `${s.extra.profile.name}${s.extra.profile.how === 'drawn' ? '*' : ''}` : '-';
+    return [s.name.padEnd(34), s.flinkVersion.padEnd(8), profile.padEnd(20), (s.outcome?.outcome ?? s.status).padEnd(12), (s.verdict ? (s.verdict.ok ? 'ok' : 'FAIL') : '-').padEnd(6), `${(s.durationMs / 1000).toFixed(0)} s`.padEnd(6), why].join('  ');
   });
   const tally = (o: string) => report.scenarios.filter((s) => (s.outcome?.outcome ?? (s.status === 'passed' ? 'pass' : 'fail')) === o).length;
-  process.stdout.write(`\n${['scenario'.padEnd(34), 'flink'.padEnd(8), 'outcome'.padEnd(12), 'oracle', 'time'.padEnd(6), 'why'].join('  ')}\n${rows.join('\n')}\n`);
+  process.stdout.write(`\n${['scenario'.padEnd(34), 'flink'.padEnd(8), 'profile (*: drawn)'.padEnd(20), 'outcome'.padEnd(12), 'oracle', 'time'.padEnd(6), 'why'].join('  ')}\n${rows.join('\n')}\n`);
   process.stdout.write(`${tally('pass')} pass, ${tally('inconclusive')} inconclusive, ${tally('fail')} fail\n`);
   process.stdout.write(`\nReport: ${path.join(realpathSync(latest), 'index.html')}\n`);
 }

@@ -35,7 +35,7 @@ export function indexPage({ run, finishedAt, versions, scenarios, recoveryChart,
 <p class="meta">started ${formatInstant(run.startedAt)} · finished ${formatInstant(finishedAt)} · wall time ${formatDuration(finishedAt - run.startedAt)} ·
 <strong>${tally}</strong></p>
 <h2>Summary</h2>
-<table id="summary"><thead><tr><th>scenario</th><th>Flink</th><th>outcome</th><th>why</th><th>oracle</th><th>duration</th><th>recovery (job / output)</th><th>duplicates</th></tr></thead><tbody>
+<table id="summary"><thead><tr><th>scenario</th><th>Flink</th><th>profile</th><th>outcome</th><th>why</th><th>oracle</th><th>duration</th><th>recovery (job / output)</th><th>duplicates</th></tr></thead><tbody>
 ${scenarios.map(summaryRow)}
 </tbody></table>
 ${recoveryChart ? html`<figure>${recoveryChart}</figure>` : ''}
@@ -69,9 +69,16 @@ function summaryRow({ id, result, derived }: PageScenario): Html {
       : '–';
   const decisive = result.outcome?.reasons.filter((r) => r.effect !== 'info') ?? [];
   const why = decisive.length ? decisive.slice(0, 3).map((r) => r.code).join(', ') + (decisive.length > 3 ? ` (+${decisive.length - 3})` : '') : '–';
-  return html`<tr class="${result.status}"><td><a href="#${id}">${result.name}</a></td><td>${result.flinkVersion}</td>
+  return html`<tr class="${result.status}"><td><a href="#${id}">${result.name}</a></td><td>${result.flinkVersion}</td><td>${profileCell(result.extra?.profile)}</td>
 <td><span class="status ${result.status}">${result.status}</span></td><td><code>${why}</code></td><td>${verdict}</td><td>${formatDuration(result.durationMs)}</td>
 <td>${recovery}</td><td>${duplicates}</td></tr>\n`;
+}
+
+/** The production profile the scenario ran under, and whether it was drawn from the seed or given. */
+function profileCell(p: unknown): string {
+  const profile = p as { name?: string; how?: string } | undefined;
+  if (!profile?.name) return '–';
+  return profile.how === 'drawn' ? `${profile.name} (drawn)` : profile.name;
 }
 
 function firstLine(s: string): string {
