@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { expectVerdictOk } from '../assertions/expect-verdict.js';
+import { clusterMemory } from '../containers/cluster-memory.js';
 import type { JobSpec } from '../containers/job-spec.js';
 import { waitFor } from '../containers/wait.js';
 import { killPartitionLeader, killTransactionCoordinator, restartBroker, rollingRestartKafka } from '../faults/broker-leader.js';
@@ -31,6 +32,7 @@ async function underExactlyOnce(s: Scenario, fault: (s: Scenario) => Promise<voi
   await waitForJobRunning(s, jobId);
   const generator = await writePhaseOne(s, WINDOWS, PHASE_1_WINDOWS, 'phase 1 output, committed');
   const committedBefore = newestWindowStart(s.tap.records) ?? -1;
+  s.extra.memory = await clusterMemory(s.cluster.nodes());
   generator.resume();
   // The sink has a transaction open for phase 2 once the brokers list one of its ids as Ongoing.
   await waitFor(
