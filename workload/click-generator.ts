@@ -224,9 +224,11 @@ export class ClickGenerator {
       if (failed) throw failed;
       // A continuous run ends on a window boundary so every written window can close.
       const boundary = Math.ceil(this.next / perWindow) * perWindow;
-      if (this.next < boundary) {
-        await this.send(producer, this.next, boundary);
-        this.next = boundary;
+      // In requests of at most `batch`: a 100,000-page window in one request is over the broker's max message size.
+      while (this.next < boundary) {
+        const upTo = Math.min(boundary, this.next + batch);
+        await this.send(producer, this.next, upTo);
+        this.next = upTo;
       }
       await this.closeWindows(producer);
     } finally {

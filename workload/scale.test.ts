@@ -101,6 +101,26 @@ describe('several sends in flight', () => {
       expect(g.ledger.progress().total).toBe(1_000 + 2);
     },
   );
+
+  test('a stopped generator closes its window in requests of at most batchSize events', async () => {
+    const sizes: number[] = [];
+    const kafka = {
+      producer: () => ({
+        connect: async () => undefined,
+        disconnect: async () => undefined,
+        send: async (r: { messages: unknown[] }) => {
+          sizes.push(r.messages.length);
+          await new Promise((res) => setTimeout(res, 1));
+          return [];
+        },
+      }),
+    } as unknown as Kafka;
+    const g = new ClickGenerator(kafka, { topic: 'input', partitions: 2, mode: 'fast', shape: { keys: 100_000, eventsPerKeyPerWindow: 2 }, batchSize: 2_000 }).start();
+    while (g.ledger.progress().total < 10_000) await new Promise((res) => setTimeout(res, 5));
+    await g.stop();
+    expect(g.ledger.progress().total).toBe(200_000 + 2); // the window filled up, then the closing events
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(2_000);
+  }, 30_000);
 });
 
 describe('100,000 pages per window', () => {
