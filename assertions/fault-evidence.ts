@@ -12,6 +12,7 @@ import path from 'node:path';
 import { byTime, faultOccurrences, type FaultOccurrence } from '../history/fault-occurrences.js';
 import { sameSavepoint } from '../history/restore-outcome.js';
 import type { History, HistoryEvent } from '../history/types.js';
+import { JOBMANAGER_FAULTS, jobManagerFailoverEvidence } from './jobmanager-evidence.js';
 import type { Reason } from './outcome.js';
 import { networkRules } from './network-evidence.js';
 import { replicatedKafkaRules } from './replicated-kafka-evidence.js';
@@ -64,6 +65,7 @@ const rules: Record<string, Rule> = {
   'restart-kafka': brokerEvidence,
   'kafka-outage': brokerEvidence,
   'pause-kafka': brokerEvidence,
+  ...Object.fromEntries(Object.keys(JOBMANAGER_FAULTS).map((name) => [name, jobManagerFailoverEvidence])),
   ...replicatedKafkaRules,
   ...networkRules,
 };

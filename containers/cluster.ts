@@ -3,7 +3,7 @@ import { HarnessError } from '../config/harness-error.js';
 import { dockerEngine } from './engine.js';
 import { diagnose, saveLogs } from './cluster-diagnostics.js';
 import { FlinkCli } from './flink-cli.js';
-import { prepareStorage, startClient, startJobManager, startTaskManager, type FlinkNodeSpec } from './flink-nodes.js';
+import { jobManagerAlias, prepareStorage, startClient, startJobManager, startTaskManager, type FlinkNodeSpec } from './flink-nodes.js';
 import { JOB_JAR_IN_CONTAINER, playgroundFlinkProperties } from './flink-properties.js';
 import { allTasksRunning, FlinkRest, taskCounts, type JobDetails } from './flink-rest.js';
 import { KafkaBroker, OUTPUT_TOPIC_CONFIG } from './kafka-broker.js';
@@ -15,6 +15,8 @@ import { NodeHandle } from './node-handle.js';
 import { containerPrefix, nodeLabels, type NodePlacement } from './node-start.js';
 import { checkTopology, machineMemory, proxiesKafka, topologyOf, unbuiltProxies, type Topology } from './topology.js';
 import { StopWaiting, waitFor, type WaitOptions } from './wait.js';
+import { startJobManagers, type JobManagersUp } from './jobmanager-nodes.js';
+import type { ZooKeeperNode } from './zookeeper-nodes.js';
 
 // Every name that lived here before the split stays importable from here.
 export { CHECKPOINTS_DIR, SAVEPOINTS_DIR, JOB_JAR_IN_CONTAINER, playgroundFlinkProperties, flinkPropertiesText } from './flink-properties.js';
@@ -24,6 +26,8 @@ export interface ClusterSpec extends FlinkNodeSpec {
   runId: string;
   scenario: string;
   kafkaImage: string;
+  /** The ZooKeeper image (containers/images/zookeeper-image.ts): needed for jobManagers: 2. */
+  zookeeperImage?: string;
   /** The toxiproxy image (containers/images/toxiproxy-image.ts); needed when the topology has proxies. */
   toxiproxyImage?: string;
   /** The shape to build; its taskManagers / slotsPerTaskManager win over the two fields below. */
@@ -41,17 +45,30 @@ export function resolveClusterSpec(spec: ClusterSpec): ResolvedClusterSpec {
     ...(spec.slotsPerTaskManager !== undefined ? { slotsPerTaskManager: spec.slotsPerTaskManager } : {}),
     ...spec.topology,
   });
-  return { ...spec, topology, taskManagers: topology.taskManagers, slotsPerTaskManager: topology.slotsPerTaskManager };
+  return {
+    ...spec, topology, taskManagers: topology.taskManagers, slotsPerTaskManager: topology.slotsPerTaskManager,
+    highAvailability: topology.jobManagers === 2,
+  };
 }
 
 /**
  * A fresh playground on its own Docker network, built from a topology: Kafka
- * (KRaft), a JobManager, TaskManagers and a CLI client. `startCluster` returns
- * it running, topics created.
+ * (KRaft), a JobManager (or two with ZooKeeper for HA), TaskManagers and a CLI
+ * client. `startCluster` returns it running, topics created.
+ *
+ * Under HA, `jobManager` and `rest` are the JobManager the harness talks to:
+ * the leader at start; faults/jobmanager.ts points them elsewhere
+ * (`followJobManager`) when it takes that one away. Either JobManager's REST
+ * serves the job while a leader exists (a standby forwards to the leader).
  */
 export class Cluster {
   readonly taskManagers: NodeHandle[] = [];
   private tmSeq = 0;
+  /** Every JobManager (one, or two under HA) and its REST client, in alias order. */
+  jobManagers: NodeHandle[] = [];
+  jobManagerRests: FlinkRest[] = [];
+  /** ZooKeeper, under HA. */
+  zookeeper?: ZooKeeperNode;
   /** The proxy in front of Kafka, when the topology has one (taskmanager -> kafka). */
   kafkaProxy?: Toxiproxy;
   /** The networks: one, or (partitionable) the cluster's and Kafka's. */
@@ -79,10 +96,15 @@ export class Cluster {
     const proxied = proxiesKafka(full.topology);
     if (proxied && !full.toxiproxyImage) throw new HarnessError('The topology has a proxy in front of Kafka, but no toxiproxy image was given.', 'Build it with ensureToxiproxyImage (prepareImages does) and pass toxiproxyImage.');
     const startedNodes: NodeHandle[] = [];
+    const ha = full.topology.jobManagers === 2;
+    if (ha && !full.zookeeperImage) {
+      throw new HarnessError('jobManagers: 2 (HA) needs a ZooKeeper image and the cluster spec has none.', 'Pass zookeeperImage (ensureZooKeeperImage; prepareImages builds it).');
+    }
     let kafkaProxy: Toxiproxy | undefined;
     try {
-      await prepareStorage(spec.storageDir);
-      // Kafka, the JobManager and the client don't depend on each other: start them together.
+      await prepareStorage(spec.storageDir, ha);
+      // Kafka, the JobManager(s) and the client don't depend on each other: start them together.
+      const jobManagersUp = startJobManagers(full, at, (n) => startedNodes.push(n));
       const [kafka, jm, client] = await settleAll(
         [
           startKafka(full.kafkaImage, kafkaAt, { brokers: full.topology.brokers, proxied }).then(async (k) => {
@@ -94,7 +116,7 @@ export class Cluster {
             await k.createTopics(['input', 'output'], 2, { output: OUTPUT_TOPIC_CONFIG });
             return k;
           }),
-          startJobManager(full, at).then(async (j) => {
+          jobManagersUp.then((up) => up.jobManagers[0]!).then(async (j) => {
             startedNodes.push(j.jobManager);
             await connectToNetwork(networks, j.jobManager);
             return j;
@@ -109,6 +131,8 @@ export class Cluster {
         startedNodes.push(...cluster.taskManagers);
         throw e;
       });
+      cluster.adoptJobManagers(await jobManagersUp);
+      if (ha) await cluster.followLeader();
       return cluster;
     } catch (e) {
       for (const n of startedNodes) await n.remove();
@@ -119,6 +143,52 @@ export class Cluster {
 
   get topology(): Topology {
     return this.spec.topology;
+  }
+
+  /**
+   * The index (0-based, in `jobManagers`) of the JobManager ZooKeeper names
+   * REST leader now; undefined without HA, while there is no leader, or when
+   * ZooKeeper does not answer.
+   */
+  async leaderIndex(): Promise<number | undefined> {
+    const leader = await this.zookeeper?.restLeader();
+    const i = leader ? this.jobManagers.findIndex((_, n) => jobManagerAlias(n + 1) === leader.alias) : -1;
+    return i >= 0 ? i : undefined;
+  }
+
+  /** The harness talks to JobManager `index` from now on (its REST, its logs in diagnostics). */
+  followJobManager(index: number): void {
+    const jm = this.jobManagers[index];
+    if (!jm) throw new Error(`no JobManager #${index} (have ${this.jobManagers.length})`);
+    this.jobManager = jm;
+    this.rest = this.jobManagerRests[index]!;
+  }
+
+  /** Waits (bounded) until ZooKeeper names a leader, and follows it. Returns its index. */
+  async followLeader(options: Partial<WaitOptions> = {}): Promise<number> {
+    const index = await waitFor(
+      'a JobManager leader in ZooKeeper',
+      async (seen) => {
+        const i = await this.leaderIndex();
+        seen(i === undefined ? 'no leader znode' : `leader ${jobManagerAlias(i + 1)}`);
+        return i;
+      },
+      { timeoutMs: 60_000, diagnose: () => this.diagnose(), ...options },
+    );
+    this.followJobManager(index);
+    return index;
+  }
+
+  /** The JobManagers as started (under HA: jobmanager-1, jobmanager-2) and ZooKeeper. */
+  private adoptJobManagers(up: JobManagersUp): void {
+    this.jobManagers = up.jobManagers.map((j) => j.jobManager);
+    this.jobManagerRests = up.jobManagers.map((j) => j.rest);
+    this.zookeeper = up.zookeeper;
+  }
+
+  /** The nodes besides Kafka's that a person would look at: ZooKeeper and every JobManager. */
+  private jobManagerNodes(): NodeHandle[] {
+    return [...(this.zookeeper ? [this.zookeeper.node] : []), ...(this.jobManagers.length ? this.jobManagers : [this.jobManager])];
   }
 
   get webUiUrl(): string {
@@ -182,7 +252,7 @@ export class Cluster {
 
   /** What a person would look at when a wait expires: jobs, tasks, TaskManagers, last log lines. */
   diagnose(jobId?: string): Promise<string> {
-    return diagnose(this.rest, [this.jobManager, ...this.taskManagers, ...this.kafkaNodes()], jobId);
+    return diagnose(this.rest, [...this.jobManagerNodes(), ...this.taskManagers, ...this.kafkaNodes()], jobId);
   }
 
   /** Every node's complete log into `dir`, one file per container. Returns the file paths. */
@@ -191,7 +261,7 @@ export class Cluster {
   }
 
   nodes(): NodeHandle[] {
-    return [...this.kafkaNodes(), this.jobManager, ...this.taskManagers, this.client];
+    return [...this.kafkaNodes(), ...this.jobManagerNodes(), ...this.taskManagers, this.client];
   }
 
   /** Every broker, and the proxy in front of them when there is one. */
@@ -204,6 +274,7 @@ export class Cluster {
    * on the same network, Kafka and checkpoint storage (the upgrade path).
    */
   async replaceFlink(flinkVersion: string, flinkImage: string, jobJar: string): Promise<void> {
+    if (this.spec.highAvailability) throw new HarnessError('An upgrade of an HA cluster is not built yet.', 'Run the upgrade scenario with jobManagers: 1.');
     const n = this.taskManagers.length;
     for (const node of [...this.taskManagers, this.client, this.jobManager]) {
       await node.stop(10);
@@ -214,8 +285,8 @@ export class Cluster {
     const at = { ...placement(this.spec, this.network), prefix: `${containerPrefix(this.spec.runId, this.spec.scenario)}-v${flinkVersion.replaceAll('.', '')}` };
     const { jobManager, rest } = await startJobManager(this.spec, at);
     await connectToNetwork(this.networks, jobManager);
-    this.jobManager = jobManager;
-    this.rest = rest;
+    this.adoptJobManagers({ jobManagers: [{ jobManager, rest }] });
+    this.followJobManager(0);
     this.client = await startClient(this.spec, at);
     this.cli = new FlinkCli(this.client.started, JOB_JAR_IN_CONTAINER);
     await this.scaleTaskManagers(n);
@@ -234,7 +305,7 @@ export const startCluster = (spec: ClusterSpec) => Cluster.start(spec);
 
 /** Shapes the type admits but this file does not build yet: refused, never built as something smaller. */
 function refuseUnbuilt(t: Topology): void {
-  const unbuilt = [t.jobManagers === 2 && 'jobManagers: 2 (HA)', ...unbuiltProxies(t)].filter(Boolean);
+  const unbuilt = [...unbuiltProxies(t)].filter(Boolean);
   if (unbuilt.length > 0) throw new HarnessError(`The cluster cannot build ${unbuilt.join(', ')} yet.`, 'Ask for a topology of 1 JobManager and, for proxies, only taskmanager -> kafka.');
 }
 

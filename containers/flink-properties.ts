@@ -2,6 +2,13 @@
 export const CHECKPOINTS_DIR = '/tmp/flink-checkpoints-directory';
 export const SAVEPOINTS_DIR = '/tmp/flink-savepoints-directory';
 export const JOB_JAR_IN_CONTAINER = '/opt/job/click-event-count.jar';
+/** JobManager HA metadata (job graphs, checkpoint pointers' targets), on the shared folder like checkpoints. */
+export const HA_STORAGE_DIR = '/tmp/flink-ha-directory';
+/** Where the ZooKeeper node answers on the cluster's network. */
+export const ZOOKEEPER_QUORUM = 'zookeeper:2181';
+/** Flink's ZooKeeper root (its default) and this cluster's id under it: one ZooKeeper per cluster. */
+export const HA_ROOT = '/flink';
+export const HA_CLUSTER_ID = '/playground';
 
 /** The playground's cluster configuration, plus what makes faults recover quickly. */
 export function playgroundFlinkProperties(): Record<string, string> {
@@ -32,4 +39,23 @@ export function flinkPropertiesText(extra?: Record<string, string>): string {
   return Object.entries({ ...playgroundFlinkProperties(), ...extra })
     .map(([k, v]) => `${k}: ${v}`)
     .join('\n');
+}
+
+/**
+ * JobManager HA with ZooKeeper (1.20 and 2.x key names). The session timeout
+ * is short (6 s; Flink's default 60 s, which ZooKeeper would cap at 20 ticks):
+ * a killed leader's ephemeral znodes go, and a standby takes over, within
+ * seconds. Suspended connections are not tolerated (Flink's default): a
+ * ZooKeeper restart revokes leadership, as in production.
+ */
+export function highAvailabilityProperties(): Record<string, string> {
+  return {
+    'high-availability.type': 'zookeeper',
+    'high-availability.zookeeper.quorum': ZOOKEEPER_QUORUM,
+    'high-availability.zookeeper.path.root': HA_ROOT,
+    'high-availability.cluster-id': HA_CLUSTER_ID,
+    'high-availability.storageDir': `file://${HA_STORAGE_DIR}`,
+    'high-availability.zookeeper.client.session-timeout': '6000',
+    'high-availability.zookeeper.client.connection-timeout': '5000',
+  };
 }

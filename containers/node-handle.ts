@@ -10,7 +10,7 @@ import type { StartedTestContainer } from 'testcontainers';
 export class NodeHandle {
   constructor(
     readonly name: string,
-    readonly role: 'jobmanager' | 'taskmanager' | 'kafka' | 'client' | 'proxy',
+    readonly role: 'jobmanager' | 'taskmanager' | 'kafka' | 'client' | 'proxy' | 'zookeeper',
     readonly started: StartedTestContainer,
     private readonly docker: Dockerode,
   ) {}

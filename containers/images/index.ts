@@ -6,6 +6,7 @@ import { ensureFlinkImage } from './flink-image.js';
 import { ensureJobJar } from './job-jar.js';
 import { ensureKafkaImage } from './kafka-image.js';
 import { ensureToxiproxyImage } from './toxiproxy-image.js';
+import { ensureZooKeeperImage } from './zookeeper-image.js';
 
 /** Everything a cluster of one Flink release needs, built or taken from the cache. */
 export interface ClusterImages {
@@ -16,6 +17,8 @@ export interface ClusterImages {
   baseImage: string;
   /** The proxy of the network-fault scenarios (nightly tier only: it needs a Go toolchain). */
   toxiproxyImage?: string;
+  /** ZooKeeper for JobManager HA (jobManagers: 2; the smoke tier has one HA leader kill). */
+  zookeeperImage?: string;
 }
 
 export async function prepareImages(settings: Settings, flinkVersion = settings.flinkVersion): Promise<ClusterImages> {
@@ -28,5 +31,6 @@ export async function prepareImages(settings: Settings, flinkVersion = settings.
   const jobJar = await ensureJobJar(cache, release);
   // Built from its Go module: only the nightly tier has scenarios with a proxy.
   const toxiproxyImage = settings.tier === 'nightly' ? await ensureToxiproxyImage(cache, baseImage) : undefined;
-  return { release, flinkImage, kafkaImage, jobJar, baseImage, ...(toxiproxyImage ? { toxiproxyImage } : {}) };
+  const zookeeperImage = await ensureZooKeeperImage(cache, baseImage);
+  return { release, flinkImage, kafkaImage, jobJar, baseImage, zookeeperImage, ...(toxiproxyImage ? { toxiproxyImage } : {}) };
 }

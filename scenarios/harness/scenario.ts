@@ -158,6 +158,7 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
       flinkProperties,
       ...(options.topology ? { topology: options.topology } : {}),
       ...(images.toxiproxyImage ? { toxiproxyImage: images.toxiproxyImage } : {}),
+      ...(images.zookeeperImage ? { zookeeperImage: images.zookeeperImage } : {}),
     });
     history.note(`cluster up: Flink ${version}, ${cluster.taskManagers.length} TaskManager(s), Web UI ${cluster.webUiUrl}`);
     result.extra!.clusterStartMs = Date.now() - started;

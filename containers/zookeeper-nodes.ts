@@ -1,0 +1,69 @@
+import { Wait } from 'testcontainers';
+import { step } from '../config/progress.js';
+import { dockerEngine } from './engine.js';
+import { HA_CLUSTER_ID, HA_ROOT } from './flink-properties.js';
+import { LocalhostContainer } from './localhost-container.js';
+import { NodeHandle } from './node-handle.js';
+import { nodeLabels, startWithProgress, type NodePlacement } from './node-start.js';
+
+/** The znode holding the REST leader's address ("http://jobmanager-2:8081", Java-serialized) under Flink's HA root. */
+export const REST_LEADER_SUFFIX = '/rest_server/connection_info';
+
+/** The one ZooKeeper server of an HA cluster, and what the harness reads from it. */
+export class ZooKeeperNode {
+  constructor(readonly node: NodeHandle) {}
+
+  /** ZooKeeper's own CLI in its container; the command's output, or undefined when it cannot answer. */
+  async cli(args: string[], timeoutMs = 20_000): Promise<string | undefined> {
+    const exec = this.node.started.exec(['zk-cli', ...args]);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
+    try {
+      const r = await Promise.race([exec, timeout]);
+      return r && r.exitCode === 0 ? r.stdout : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * The JobManager alias ("jobmanager-2") the REST leader znode names now,
+   * with the znode's path; undefined while there is no leader (or ZooKeeper
+   * does not answer). Paths differ between releases, so the znode is found by
+   * its suffix under this cluster's root.
+   */
+  async restLeader(): Promise<{ alias: string; znode: string } | undefined> {
+    const tree = await this.cli(['ls', '-R', `${HA_ROOT}${HA_CLUSTER_ID}`]);
+    const znode = tree?.split('\n').map((l) => l.trim()).find((l) => l.endsWith(REST_LEADER_SUFFIX));
+    if (!znode) return undefined;
+    const data = await this.cli(['get', znode]);
+    const alias = data === undefined ? undefined : leaderAliasIn(data);
+    return alias ? { alias, znode } : undefined;
+  }
+}
+
+/** The JobManager alias in a leader znode's data (the address is written with writeUTF: readable among binary bytes). */
+export function leaderAliasIn(data: string): string | undefined {
+  return /(?:\/\/|@)(jobmanager-\d+):\d+/.exec(data)?.[1];
+}
+
+/** ZooKeeper at zookeeper:2181 on the network; no host port (the harness reads it with its CLI inside). */
+export async function startZooKeeper(image: string, at: NodePlacement): Promise<ZooKeeperNode> {
+  const s = step('Starting ZooKeeper (JobManager HA)');
+  const name = `${at.prefix}-zookeeper`;
+  const started = await startWithProgress(
+    new LocalhostContainer(image)
+      .withName(name)
+      .withNetworkMode(at.network)
+      .withNetworkAliases('zookeeper')
+      .withLabels(nodeLabels(at.runId, at.scenario))
+      .withWaitStrategy(Wait.forLogMessage(/binding to port/)),
+    s,
+    'ZooKeeper',
+  );
+  const { docker } = await dockerEngine();
+  s.succeed('ZooKeeper up at zookeeper:2181');
+  return new ZooKeeperNode(new NodeHandle(name, 'zookeeper', started, docker));
+}
