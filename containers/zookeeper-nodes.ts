@@ -36,7 +36,9 @@ export class ZooKeeperNode {
    */
   async restLeader(): Promise<{ alias: string; znode: string } | undefined> {
     const tree = await this.cli(['ls', '-R', `${HA_ROOT}${HA_CLUSTER_ID}`]);
-    const znode = tree?.split('\n').map((l) => l.trim()).find((l) => l.endsWith(REST_LEADER_SUFFIX));
+    const infos = (tree ?? '').split('\n').map((l) => l.trim()).filter((l) => l.endsWith('/connection_info'));
+    // All of a session cluster's components share one election: any component's znode names the same leader.
+    const znode = infos.find((l) => l.endsWith(REST_LEADER_SUFFIX)) ?? infos[0];
     if (!znode) return undefined;
     const data = await this.cli(['get', znode]);
     const alias = data === undefined ? undefined : leaderAliasIn(data);
