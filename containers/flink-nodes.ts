@@ -10,7 +10,7 @@ import { FlinkRest } from './flink-rest.js';
 import { LocalhostContainer } from './localhost-container.js';
 import { NodeHandle } from './node-handle.js';
 import { nodeLabels, startWithProgress, type NodePlacement } from './node-start.js';
-import { assertPortFree } from './ports.js';
+import { assertPortFree, freePort } from './ports.js';
 
 // The Flink node factories: JobManager, TaskManager and the CLI client, all
 // from one image, with checkpoints and savepoints on the shared host folder.
@@ -70,7 +70,9 @@ export async function startJobManager(spec: FlinkNodeSpec, at: NodePlacement, n?
   const s = step(`Starting ${label} (Flink ${spec.flinkVersion}${n === undefined ? '' : ', HA'})`);
   const webUiPort = n === undefined || n === 1 ? spec.webUiPort : undefined;
   if (webUiPort) await assertPortFree(webUiPort, 'HARNESS_WEB_UI_PORT', 'the Flink Web UI');
-  const port = webUiPort ? { container: 8081, host: webUiPort } : 8081;
+  // An HA JobManager gets a fixed host port: one killed and started again keeps its REST address.
+  const hostPort = webUiPort ?? (n === undefined ? undefined : await freePort());
+  const port = hostPort ? { container: 8081, host: hostPort } : 8081;
   const started = await startWithProgress(
     flinkContainer(spec, at)
       .withName(`${at.prefix}-${alias}`)
