@@ -49,8 +49,10 @@ export async function partitionLeader(kafka: KafkaBroker, topic: string, partiti
  * call for either, and the tool is the broker's own answer, already parsed.
  */
 export async function transactionCoordinator(kafka: KafkaBroker, prefix: string): Promise<{ broker: KafkaBrokerNode; transactionalId: string }> {
-  const all = (await kafka.transactions()).filter((t) => t.transactionalId.startsWith(prefix));
-  const pick = all.find((t) => t.state === 'Ongoing') ?? all.at(-1);
+  // The sink names a transaction <prefix>-<subtask>-<checkpoint>: the highest number is the newest.
+  const seq = (id: string) => Number(/-(\d+)$/.exec(id)?.[1] ?? -1);
+  const all = (await kafka.transactions()).filter((t) => t.transactionalId.startsWith(prefix)).sort((a, b) => seq(a.transactionalId) - seq(b.transactionalId));
+  const pick = all.filter((t) => t.state === 'Ongoing').at(-1) ?? all.at(-1);
   if (!pick) throw new Error(`no transactional id of ${prefix}* is known to the brokers yet: the sink has not written`);
   const d = await kafka.describeTransaction(pick.transactionalId);
   return { broker: kafka.broker(d.coordinatorId), transactionalId: pick.transactionalId };
