@@ -21,6 +21,11 @@ describe('chooseProfile', () => {
     expect(c.note).toMatch(/adaptive scheduler/);
   });
 
+  test("a scenario's own profile runs whatever --profile says", () => {
+    const c = chooseProfile({ scenario: 'adaptive-rescale', seed: 1, release: v2, given: 'playground', forced: 'adaptive' });
+    expect(c).toMatchObject({ kind: 'run', profile: { name: 'adaptive' } });
+  });
+
   test('an unknown given profile is one error naming the valid ones', () => {
     expect(() => chooseProfile({ scenario: 'x', seed: 1, release: v2, given: 'nope', fit: () => undefined })).toThrow(/Unknown profile 'nope'/);
   });

@@ -33,10 +33,16 @@ export function chooseProfile(options: {
   seed: number;
   release: ReleaseCapabilities;
   given?: string;
+  /** The scenario's own choice (a matrix cell, a scenario about one profile): run under it, whatever --profile says. */
+  forced?: string;
   fit?: ProfileFit;
   pool?: readonly string[];
 }): ProfileChoice {
-  const { scenario, seed, release, given, fit } = options;
+  const { scenario, seed, release, given, fit, forced } = options;
+  if (forced) {
+    const profile = profileNamed(forced);
+    return { kind: 'run', profile, how: 'given', note: `profile '${profile.name}' (the scenario's own)` };
+  }
   if (given) {
     const profile = profileNamed(given);
     const why = fit ? fit(profile) : profile.name === DEFAULT_PROFILE ? undefined : 'the scenario runs the playground profile only';

@@ -121,8 +121,9 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
     scenario: name,
     seed: run.settings.seed,
     release: releaseCapabilities(version),
-    given: options.profile ?? (run.settings.profileGiven ? run.settings.profile : undefined),
-    ...(options.profile ? {} : { fit: options.profiles }),
+    ...(run.settings.profileGiven ? { given: run.settings.profile } : {}),
+    ...(options.profile ? { forced: options.profile } : {}),
+    fit: options.profiles,
   });
   if (choice.kind === 'skip') {
     // A profile a person asked for that this body cannot run: said, never run under another one.
