@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, test } from 'vitest';
 import { expectVerdictOk } from '../assertions/expect-verdict.js';
-import { FlinkRestError } from '../containers/flink-rest.js';
+import { FlinkRest, FlinkRestError } from '../containers/flink-rest.js';
 import { PLAYGROUND_JOB } from '../containers/job-spec.js';
 import { waitFor } from '../containers/wait.js';
 import {
@@ -100,6 +100,9 @@ describe('JobManager HA (ZooKeeper)', () => {
         // The control's own action (an operation, not a fault the run must survive).
         await recorded(s, 'operation', 'kill-jobmanager', s.cluster.jobManager.name, () => s.cluster.jobManager.kill());
         await recorded(s, 'operation', 'start-jobmanager', s.cluster.jobManager.name, () => s.cluster.jobManager.start());
+        // Its REST port was any free one: docker start may publish it elsewhere.
+        const port = (await s.cluster.jobManager.publishedPorts()).find((p) => p.containerPort === '8081/tcp')?.hostPort;
+        if (port) s.cluster.rest = new FlinkRest(`http://127.0.0.1:${port}`);
         const jobs = await waitFor('the restarted JobManager to answer', async () => s.cluster.rest.jobs(), { timeoutMs: 120_000 });
         const lost = await s.cluster.rest.job(jobId).then(() => false, (e) => e instanceof FlinkRestError && e.status === 404);
         s.history.check('job-lost-without-ha', lost && !jobs.some((j) => j.id === jobId), `after the restart the JobManager lists ${jobs.length} job(s); ${jobId} ${lost ? 'unknown (404)' : 'still there'}`);
