@@ -58,6 +58,14 @@ describe('JobManager failover evidence', () => {
     expect(only([...before, ...fault(1_000), leader(8_000, 'jobmanager-2', 'jobmanager-1'), running(9_000, 'j2'), restore(11_000, 5, 'j2')]).effect).toBe('inconclusive');
   });
 
+  test('a checkpoint the watcher saw just after the fault, before the restore, counts (a poll late)', () => {
+    const late = only([running(500), checkpoint(900, 3), ...fault(1_000), checkpoint(1_037, 4), leader(8_000, 'jobmanager-2', 'jobmanager-1'), restore(11_000, 3)]);
+    expect(late).toMatchObject({ code: 'fault.kill-jobmanager-leader.stale-restore', effect: 'fail', evidence: { lastCheckpointBefore: 4 } });
+    // The new leader's first checkpoint after its restore is no constraint.
+    const next = only([running(500), checkpoint(900, 3), ...fault(1_000), leader(8_000, 'jobmanager-2', 'jobmanager-1'), restore(11_000, 3), checkpoint(12_000, 4)]);
+    expect(next.code).toBe('fault.kill-jobmanager-leader.confirmed');
+  });
+
   prop.prop([fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 50 })])(
     'a restore older than the last checkpoint completed before the fault fails; none older passes',
     (last, restored) => {

@@ -5,7 +5,11 @@
 // - the 'check' the fault recorded from ZooKeeper: another JobManager became
 //   REST leader (for a ZooKeeper restart: a leader came back at all);
 // - a restore (`latest.restored`) of a job that ran before the fault, under the
-//   same job id, of a checkpoint no older than the last one completed before it.
+//   same job id, of a checkpoint no older than the last one seen completed
+//   before the restore (the JobWatcher sees a checkpoint up to a poll late, so
+//   one completed just before the fault may be recorded just after it; the old
+//   leader completes none once it lost leadership, and the new one's first
+//   comes after its restore).
 // Both: confirmed. A restore of an older checkpoint: fail (a completed
 // checkpoint was lost). Anything missing: inconclusive.
 import type { FaultOccurrence } from '../history/fault-occurrences.js';
@@ -48,7 +52,7 @@ export function jobManagerFailoverEvidence(f: FaultOccurrence, until: number, ev
       evidence: { ...leaderEvidence, jobsBefore: [...before] },
     };
   }
-  const lastBefore = lastCheckpointBefore(events, restore.jobId, f.invokedAt);
+  const lastBefore = lastCheckpointBefore(events, restore.jobId, restore.restoredAt);
   const restoreEvidence = {
     jobId: restore.jobId,
     restoredCheckpointId: restore.checkpointId,
@@ -61,7 +65,7 @@ export function jobManagerFailoverEvidence(f: FaultOccurrence, until: number, ev
     return {
       code: `fault.${f.name}.stale-restore`,
       effect: 'fail',
-      message: `job ${restore.jobId} restored checkpoint ${restore.checkpointId} after ${f.name}, older than checkpoint ${lastBefore} completed before it: a completed checkpoint was lost`,
+      message: `job ${restore.jobId} restored checkpoint ${restore.checkpointId} after ${f.name}, older than checkpoint ${lastBefore} seen completed before that restore: a completed checkpoint was lost`,
       evidence: { ...leaderEvidence, ...restoreEvidence },
     };
   }
@@ -78,7 +82,7 @@ export function jobManagerFailoverEvidence(f: FaultOccurrence, until: number, ev
     effect: 'info',
     message:
       `${newLeader ? `${data.leader} took over from ${data.previous}` : `${data.leader} leads again`}; job ${restore.jobId} (same id) ` +
-      `restored checkpoint ${restore.checkpointId}${lastBefore === undefined ? '' : ` (last before the fault: ${lastBefore})`} ${restore.restoredAt - f.invokedAt} ms after the fault`,
+      `restored checkpoint ${restore.checkpointId}${lastBefore === undefined ? '' : ` (last completed before: ${lastBefore})`} ${restore.restoredAt - f.invokedAt} ms after the fault`,
     evidence: { ...leaderEvidence, ...restoreEvidence },
   };
 }
