@@ -10,6 +10,7 @@ import { isHarnessError } from '../config/harness-error.js';
 import { loadSettings } from '../config/settings.js';
 import { describeFlinkBuild, resolveFlinkRelease } from '../containers/artifacts/flink-release.js';
 import { dockerEngine } from '../containers/engine.js';
+import { resolveProfile } from '../containers/profiles/resolve.js';
 import { compareRuns, DEFAULT_THRESHOLDS, formatGateSummary, GATE_EXIT } from '../reports/gate-comparison.js';
 import { formatGateOverview, gateOverview } from '../reports/gate-overview.js';
 import { writeGateReport } from '../reports/gate-report.js';
@@ -33,6 +34,8 @@ const program = new Command('gate')
   .option('--recovery-min-delta <ms>', '...and slower by at least this many ms', number('--recovery-min-delta'), DEFAULT_THRESHOLDS.recoveryMinDeltaMs)
   .option('--tier <tier>', "'smoke' or 'nightly' (default: HARNESS_TIER or smoke)")
   .option('--seed <n>', 'seed for generated fault schedules, the same for both releases (default: random, printed)', number('--seed'))
+  .option('--profile <name>', 'production profile both sides run under (HARNESS_PROFILE; default: each scenario draws one from the seed, the same on both sides)')
+  .option('--flink-conf <path>', "the team's own Flink configuration, merged over the harness's on both sides (HARNESS_FLINK_CONF)")
   .option('--no-upgrade', `skip the ${UPGRADE_SCENARIO} scenario (baseline -> candidate)`)
   .option('--baseline-report <path>', 'use this run report (folder or report.json) instead of running the baseline suites')
   .option('--candidate-report <path>', 'use this run report instead of running the candidate suites')
@@ -55,6 +58,8 @@ interface Options {
   recoveryMinDelta: number;
   tier?: string;
   seed?: number;
+  profile?: string;
+  flinkConf?: string;
   upgrade: boolean;
   baselineReport?: string;
   candidateReport?: string;
@@ -90,7 +95,14 @@ async function gate(): Promise<number> {
   const needsClusters = upgradeWanted || (suites.length > 0 && (opts.baselineReport === undefined || opts.candidateReport === undefined));
   if (needsClusters) await dockerEngine();
 
-  const env = { HARNESS_TIER: tier, HARNESS_SEED: String(seed) };
+  // The profile and team configuration: checked for both releases before any cluster starts (unknown name, a choice a release lacks, a refused key).
+  const profileEnv = {
+    ...(opts.profile ? { HARNESS_PROFILE: opts.profile } : {}),
+    ...(opts.flinkConf ? { HARNESS_FLINK_CONF: path.resolve(opts.flinkConf) } : {}),
+  };
+  const profileSettings = { ...settings, profile: opts.profile ?? settings.profile, flinkConf: opts.flinkConf ? path.resolve(opts.flinkConf) : settings.flinkConf };
+  for (const r of [baselineRelease, candidateRelease]) resolveProfile(profileSettings, r.version);
+  const env = { HARNESS_TIER: tier, HARNESS_SEED: String(seed), ...profileEnv };
   process.stderr.write(
     `gate ${gateId}: baseline ${opts.baseline}, candidate ${opts.candidate}; scenarios ${suites.join(', ') || '(none)'}` +
       `; upgrade ${upgradeWanted ? `${opts.baseline} -> ${opts.candidate}` : 'skipped'}; tier ${tier}; seed ${seed}\n`,
@@ -151,6 +163,8 @@ async function gate(): Promise<number> {
       scenarios: selected,
       tier,
       seed,
+      profile: opts.profile ?? 'drawn per scenario from the seed',
+      ...(opts.flinkConf ? { flinkConf: path.resolve(opts.flinkConf) } : {}),
       upgrade: upgradeWanted,
       recoveryThresholdPct: opts.recoveryThreshold,
       recoveryMinDeltaMs: opts.recoveryMinDelta,
