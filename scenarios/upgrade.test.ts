@@ -123,10 +123,22 @@ describe('upgrade', () => {
       expect(noState.removed.length, 'state files in the savepoint folder (state kept out of _metadata)').toBeGreaterThan(0);
       const control2 = await resumeFromSavepoint(s, PLAYGROUND_JOB, noState.location, { timeoutMs: 90_000 });
       s.extra.missingStateFilesControl = forReport(control2);
-      expect(control2, describeRestoreOutcome(control2)).toMatchObject({ kind: 'incompatible savepoint', reason: 'state-restore', source: 'exception history', cancelled: true });
+      // A release that cannot read A's _metadata at all (a downgrade across a savepoint format:
+      // 1.20.3 reads no "checkpoint version number: 5" of 2.x) refuses this copy before any state
+      // file is read; the real resume below is then refused the same way and fails the test
+      // (and if it restores after all, this control's expectation is checked there).
+      const expectStateRestoreShown = () => expect(control2, describeRestoreOutcome(control2)).toMatchObject({ kind: 'incompatible savepoint', reason: 'state-restore', source: 'exception history', cancelled: true });
+      const metadataUnreadable = control2.kind === 'incompatible savepoint' && control2.reason === 'state-format';
+      if (!metadataUnreadable) {
+        expectStateRestoreShown();
+      }
 
       const outcome = await resumeFromSavepoint(s, PLAYGROUND_JOB, savepoint.location);
       s.extra.restore = forReport(outcome);
+      // Where B reads the savepoint after all, the state-files control must have shown a state-restore failure.
+      if (metadataUnreadable && outcome.kind === 'restored') {
+        expectStateRestoreShown();
+      }
       expectRestored(outcome, savepoint.location);
       s.extra.upgradeDowntimeMs = Date.now() - downFrom;
       expect(await jobSwitches(s.cluster, outcome.jobId), 'program arguments the resumed job received').toMatchObject({ checkpointing: NO_VALUE, 'event-time': NO_VALUE });
