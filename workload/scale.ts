@@ -19,8 +19,8 @@ export const SCALES: readonly WorkloadScale[] = [
   { name: 'playground', description: "the playground's 6 pages x 1000 clicks per window, no padding", shape: PLAYGROUND_SHAPE, statePaddingBytes: 0 },
   {
     name: 'large',
-    description: '100,000 pages x 5 clicks per window (500,000 events a window), 1,100 bytes of keyed state per page: checkpoints over 100 MB',
-    shape: { keys: 100_000, eventsPerKeyPerWindow: 5 },
+    description: '100,000 pages x 2 clicks per window (200,000 events a window), 1,100 bytes of keyed state per page: checkpoints over 100 MB',
+    shape: { keys: 100_000, eventsPerKeyPerWindow: 2 },
     statePaddingBytes: 1_100,
   },
 ];
