@@ -2,7 +2,6 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { judgeHistory } from '../../assertions/oracle.js';
-import { acknowledgedKeys, isSettled } from '../../assertions/acknowledged.js';
 import type { Verdict } from '../../assertions/verdict.js';
 import { isHarnessError } from '../../config/harness-error.js';
 import type { Settings } from '../../config/settings.js';
@@ -13,7 +12,7 @@ import { leftovers } from '../../containers/janitor.js';
 import type { OutputTap } from '../../containers/output-tap.js';
 import { waitFor } from '../../containers/wait.js';
 import type { Testbed } from '../../faults/context.js';
-import { decodeWindowCount } from '../../history/decode-output.js';
+import { OutputCoverage } from '../../history/output-coverage.js';
 import { HistoryRecorder } from '../../history/recorder.js';
 import { historyToJson } from '../../history/serialize.js';
 import type { GeneratorLedger, History, OraclePolicy, SinkSemantics } from '../../history/types.js';
@@ -201,23 +200,16 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
       settle: async (timeoutMs = 120_000) => {
         const ledger = generator?.ledger.snapshot();
         if (!ledger) return true;
-        const expected = new Set(
-          acknowledgedKeys(ledger)
-            .filter((k) => isSettled(ledger, k.windowStart))
-            .map((k) => `${k.windowStart}|${k.page}`),
-        );
+        // Each output record decoded once, however often the wait polls (100,000 pages per window at scale).
+        const coverage = new OutputCoverage(ledger);
         try {
           await waitFor(
-            `output for all ${expected.size} settled window x page keys`,
+            `output for all ${coverage.expected} settled window x page keys`,
             async (seen) => {
-              const present = new Set<string>();
-              for (const r of t.records) {
-                const d = decodeWindowCount(r, ledger.windowMs);
-                if (d.ok) present.add(`${d.value.windowStart}|${d.value.page}`);
-              }
-              const missing = [...expected].filter((k) => !present.has(k));
-              seen(`${expected.size - missing.length}/${expected.size} keys present${missing.length ? `, first missing ${missing[0]}` : ''}`);
-              return missing.length === 0 ? true : undefined;
+              coverage.read(t.records);
+              const first = coverage.firstMissing();
+              seen(`${coverage.seen}/${coverage.expected} keys present${first ? `, first missing ${first}` : ''}`);
+              return coverage.complete() ? true : undefined;
             },
             {
               timeoutMs,
