@@ -19,13 +19,13 @@ function report(from: string, to: string, kind: Kind): RunReportJson {
   const scenario = {
     name: `upgrade-${from}-to-${to}`,
     flinkVersion: from,
-    status: kind === 'pass' ? 'passed' : kind === 'inconclusive' ? 'inconclusive' : 'failed',
+    status: kind === 'pass' ? 'passed' : kind === 'inconclusive' ? 'inconclusive' : kind === 'error' ? 'error' : 'failed',
     durationMs: 95_000,
     outcome: { outcome, reasons },
     ...(kind === 'pass' || kind === 'inconclusive' ? {} : { error: 'AssertionError: expected restored\n  at stack' }),
     extra: {
       upgrade: { from, to },
-      restore: kind === 'incompatible' ? { kind: 'incompatible savepoint', reason: 'state-restore', message: 'java.lang.IllegalStateException: Failed to rollback to checkpoint/savepoint\nmore' } : { kind: 'restored' },
+      restore: kind === 'error' ? undefined : kind === 'incompatible' ? { kind: 'incompatible savepoint', reason: 'state-restore', message: 'java.lang.IllegalStateException: Failed to rollback to checkpoint/savepoint\nmore' } : { kind: 'restored' },
     },
   };
   return { runId: `r-${from}-${to}`, startedAt: 0, finishedAt: 1, wallTimeMs: 1, settings: {}, versions: {}, scenarios: [scenario as unknown as RunReportJson['scenarios'][number]] };
@@ -52,6 +52,8 @@ describe('the N x N upgrade matrix', () => {
     expect(upgradeCell(cellRun('1.20.3', '2.2.1', 'incompatible'))).toMatchObject({ outcome: 'incompatible', regression: true });
     expect(upgradeCell(cellRun('2.2.1', '1.20.3', 'fail'))).toMatchObject({ outcome: 'fail', regression: true, why: 'oracle.wrong-count' });
     expect(upgradeCell(cellRun('2.2.1', '1.20.3', 'inconclusive'))).toMatchObject({ outcome: 'inconclusive', regression: false, why: 'fence.not-drained' });
+    // status error: the scenario reached no verdict (e.g. KafkaJSBrokerNotFound while the cluster came up).
+    expect(upgradeCell(cellRun('2.2.1', '1.20.3', 'error'))).toMatchObject({ outcome: 'inconclusive', regression: false, why: 'scenario.error: AssertionError: expected restored' });
     expect(upgradeCell(cellRun('1.20.3', '2.2.1', null))).toMatchObject({ outcome: 'not run', regression: false, why: 'the run wrote no report (vitest exit 1)' });
   });
 
@@ -70,6 +72,7 @@ describe('the N x N upgrade matrix', () => {
         for (const c of cells) {
           const up = releases.indexOf(c.from) < releases.indexOf(c.to);
           expect(c.regression).toBe(c.outcome === 'fail' || (c.outcome === 'incompatible' && up));
+          if (kinds[runs.findIndex((r) => r.from === c.from && r.to === c.to)] === 'error') expect(c.outcome).toBe('inconclusive');
           expect(c.replay).toContain(`HARNESS_UPGRADE_FROM=${c.from} HARNESS_UPGRADE_TO=${c.to}`);
         }
         const worst = cells.some((c) => c.regression) ? 1 : cells.some((c) => c.outcome === 'not run') ? 3 : cells.some((c) => c.outcome === 'inconclusive') ? 4 : 0;

@@ -64,6 +64,11 @@ export function upgradeCell(run: UpgradeRun, env: Record<string, string> = {}, v
   if (restore?.kind === 'incompatible savepoint') {
     outcome = 'incompatible';
     why = `${restore.reason ? `${restore.reason}: ` : ''}${(restore.message ?? '').split('\n')[0]!.slice(0, 240)}`;
+  } else if (s.status === 'error') {
+    // The scenario could not reach a verdict (a client or cluster that did not come up): no
+    // finding about the pair, never a pass; rerun the cell.
+    outcome = 'inconclusive';
+    why = `scenario.error: ${firstLine ?? 'no message'}`;
   } else {
     const o = s.outcome?.outcome ?? (s.status === 'passed' ? 'pass' : s.status === 'inconclusive' ? 'inconclusive' : 'fail');
     outcome = o;
