@@ -158,6 +158,9 @@ describe('SQL Click Event Count', () => {
   // for compiled plans; a plain INSERT is planned anew by B, and whether its
   // operators map onto A's state is B's planner's business. Both are run; each
   // reports restored (then judged by the oracle) or Flink's refusal.
+  // Measured 1.20.3 -> 2.2.1: both restored and held (48 keys, no duplicate;
+  // plain 95 s, compiled plan 91 s): 2.2.1's planner gives the plain INSERT
+  // the same operator ids as 1.20.3's.
   for (const mode of ['plain SQL', 'compiled plan'] as const) {
     test.runIf(nightly && from !== to)(`upgrade ${from} -> ${to} (${mode}): A's savepoint resumes on ${to}, or Flink's refusal is reported as an incompatible savepoint`, async () => {
       const A = await imagesOf(from);
