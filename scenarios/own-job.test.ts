@@ -41,7 +41,7 @@ function expectJudged(judged: OwnJobJudgment): void {
 }
 
 /** Kill the only TaskManager while input flows, start it again: the job restores its last checkpoint. */
-async function killAndRecover(s: Scenario, j: OwnJob): Promise<OwnJobJudgment> {
+async function killAndRecover(s: Scenario, j: OwnJob, judgedAs: 'pass' | 'fail' = 'pass'): Promise<OwnJobJudgment> {
   const { jobId } = await submitOwnJob(s, j);
   await waitForJobRunning(s, jobId);
   const generator = ownGenerator(s, j, { events: EVENTS }).start();
@@ -61,7 +61,7 @@ async function killAndRecover(s: Scenario, j: OwnJob): Promise<OwnJobJudgment> {
   expect(restored?.isSavepoint, 'restored from a checkpoint').toBe(false);
   await generator.done();
   await waitForDistinctOutput(s, j, generator.ledger.values.size);
-  return judgeOwnJob(s, j, generator);
+  return judgeOwnJob(s, j, generator, undefined, judgedAs);
 }
 
 /**
@@ -152,7 +152,7 @@ describe(`own job ${name} (${job.declaration.sink})`, () => {
       const jar = await ensureJobJar(cacheDir(run.settings), run.images.release, { mutant: 'dedup-state-not-restored' });
       let outcome: ScenarioOutcome | undefined;
       await runScenario(`own-job-${name}-kill-mutant-dedup-state-not-restored`, { flinkProperties: FRESH_REST_PROPERTIES, images: imagesFor(job, run.images, jar), outputIsolation: readIsolation(job) }, async (s) => {
-        outcome = (await killAndRecover(s, job)).outcome;
+        outcome = (await killAndRecover(s, job, 'fail')).outcome;
         s.extra.control = { mutant: 'dedup-state-not-restored', expect: 'fail', outcome: outcome.outcome };
       });
       expect(outcome?.outcome, `the mutant must fail the judgment:\n${outcome ? describeOutcome(outcome) : 'no judgment'}`).toBe('fail');

@@ -164,7 +164,14 @@ export interface OwnJobJudgment {
  * check where the declaration names an id and the reference is the distinct
  * input, and the evidence rules. Written to s.extra.ownJob for the report.
  */
-export async function judgeOwnJob(s: Scenario, job: OwnJob, generator: EventGenerator, references?: () => Promise<OutputRecord[][]>): Promise<OwnJobJudgment> {
+export async function judgeOwnJob(
+  s: Scenario,
+  job: OwnJob,
+  generator: EventGenerator,
+  references?: () => Promise<OutputRecord[][]>,
+  /** 'fail': a calibration mutant, which the judgment must reject. */
+  expect: 'pass' | 'fail' = 'pass',
+): Promise<OwnJobJudgment> {
   const d = job.declaration;
   await fenceAndDrain(s, { sink: d.sink, tap: s.tap, transactionalIdPrefix: d.transactionalIdPrefix, counterVertex: STATE_VERTEX });
   const output = [...s.tap.records];
@@ -194,6 +201,8 @@ export async function judgeOwnJob(s: Scenario, job: OwnJob, generator: EventGene
     ...faultEvidence(history),
   ];
   const outcome = decide(reasons);
+  // Part of the scenario's outcome (result.json, the report, JUnit, the gate), not only of this test's assertions.
+  s.addOutcome({ outcome, expect, what: `own job ${d.name}` });
   s.extra.ownJob = {
     job: d.name,
     file: path.relative(REPO_ROOT, d.file),

@@ -4,7 +4,7 @@ import { decide, type Effect, type Reason } from '../../assertions/outcome.js';
 import { judge } from '../../assertions/oracle.js';
 import type { GeneratorLedger } from '../../history/types.js';
 import { profileNamed } from '../../containers/profiles/profile.js';
-import { decideScenario, judgmentReasons } from './scenario-outcome.js';
+import { decideScenario, judgmentReasons, ownJudgmentReasons } from './scenario-outcome.js';
 
 const reason = (effect: Effect, code: Reason['code'] = `x.${effect}` as Reason['code']): Reason => ({ code, effect, message: code });
 const ledger: GeneratorLedger = { windowMs: 15_000, pages: ['/help'], acknowledged: { '0': { '/help': 3 } }, total: 3, maxTimestampMs: 40_000, closedThroughMs: 30_000 };
@@ -51,5 +51,20 @@ describe('a scenario outcome', () => {
     const claimed = decideScenario({ ...record, profile: profileNamed('rocksdb-incremental') });
     expect(claimed.outcome).toBe('inconclusive');
     expect(claimed.reasons.map((r) => r.code)).toContain('profile.not-verified');
+  });
+
+  test("an own checker's outcome counts like the oracle's; a control's is turned round; one reason per identical reason", () => {
+    const history = { scenario: 's', flinkVersion: '2.2.1', startedAt: 0, endedAt: 1, events: [], ledger, output: [] };
+    const record = { result: { name: 's', flinkVersion: '2.2.1', status: 'passed' as const, durationMs: 1 }, judgments: [], history, usedGenerator: true };
+    const lost = decide([reason('fail', 'differential.missing'), reason('info', 'fault.kill-taskmanager.confirmed')]);
+    const matched = decide([reason('info', 'differential.matched')]);
+    // A generator but no judgment of any kind: inconclusive; an own judgment is one.
+    expect(decideScenario(record).outcome).toBe('inconclusive');
+    expect(decideScenario({ ...record, own: [{ outcome: matched, expect: 'pass', what: 'own job d' }] }).outcome).toBe('pass');
+    expect(decideScenario({ ...record, own: [{ outcome: lost, expect: 'pass', what: 'own job d' }] }).outcome).toBe('fail');
+    expect(ownJudgmentReasons({ outcome: lost, expect: 'fail', what: 'own job d' }).map((r) => [r.code, r.effect])).toEqual([['control.detected', 'info']]);
+    expect(decideScenario({ ...record, own: [{ outcome: matched, expect: 'fail', what: 'own job d' }] }).reasons.map((r) => r.code)).toContain('control.not-detected');
+    const twice = decideScenario({ ...record, own: [{ outcome: lost, expect: 'pass', what: 'a' }, { outcome: lost, expect: 'pass', what: 'b' }] });
+    expect(twice.reasons.filter((r) => r.code === 'differential.missing')).toHaveLength(1);
   });
 });

@@ -18,6 +18,14 @@ export interface Judgment {
   expect: 'pass' | 'fail' | 'any';
 }
 
+/** An outcome a scenario decided with a checker of its own (the differential oracle of a declared job), and what it must be. */
+export interface OwnJudgment {
+  outcome: ScenarioOutcome;
+  expect: 'pass' | 'fail';
+  /** What was judged, for the control's reason (e.g. "own job dedup"). */
+  what: string;
+}
+
 export interface ScenarioRecord {
   result: ScenarioResult;
   judgments: readonly Judgment[];
@@ -28,6 +36,8 @@ export interface ScenarioRecord {
   sink?: SinkSemantics;
   /** The production profile the run claims (other than the playground's): it must be read back as applied. */
   profile?: ExpectedProfile;
+  /** Outcomes of the scenario's own checkers: their reasons count like the oracle's. */
+  own?: readonly OwnJudgment[];
 }
 
 /** Extra rules over the history (fault evidence, the fence): each returns the reasons it finds. */
@@ -36,12 +46,13 @@ export type EvidenceRule = (history: History, judgments: readonly Judgment[]) =>
 /** The evidence rules every scenario's history goes through. */
 const rules: EvidenceRule[] = [(history) => faultEvidence(history)];
 
-export function decideScenario({ result, judgments, history, usedGenerator, sink, profile }: ScenarioRecord): ScenarioOutcome {
+export function decideScenario({ result, judgments, history, usedGenerator, sink, profile, own = [] }: ScenarioRecord): ScenarioOutcome {
   const reasons: Reason[] = [];
   if (result.status === 'failed') reasons.push({ code: 'scenario.assertion', effect: 'fail', message: firstLine(result.error) });
   if (result.status === 'error') reasons.push({ code: 'scenario.error', effect: 'fail', message: firstLine(result.error) });
   for (const j of judgments) reasons.push(...judgmentReasons(j));
-  if (usedGenerator && judgments.length === 0 && result.status === 'passed') {
+  for (const o of own) reasons.push(...ownJudgmentReasons(o));
+  if (usedGenerator && judgments.length === 0 && own.length === 0 && result.status === 'passed') {
     reasons.push({ code: 'oracle.not-judged', effect: 'inconclusive', message: 'the scenario wrote input but never judged the output' });
   }
   // Output judged: the fence before the final read must have held (stopped, drained, no transaction left open).
@@ -55,7 +66,21 @@ export function decideScenario({ result, judgments, history, usedGenerator, sink
       reasons.push({ code: 'scenario.error', effect: 'inconclusive', message: `an evidence rule failed: ${(e as Error).message}` });
     }
   }
-  return decide(reasons);
+  // A checker of the scenario's own may apply the same evidence rule (fault evidence, the fence): one reason each.
+  const seen = new Set<string>();
+  return decide(reasons.filter((r) => {
+    const key = `${r.code}\u0000${r.effect}\u0000${r.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  }));
+}
+
+/** An own checker's reasons; for a negative control, turned round as judgmentReasons does. */
+export function ownJudgmentReasons({ outcome, expect, what }: OwnJudgment): Reason[] {
+  if (expect === 'pass') return outcome.reasons;
+  // The control's own reasons explain the detection; the fault-evidence rule still judges the run itself.
+  return outcome.outcome === 'fail'
+    ? [{ code: 'control.detected', effect: 'info', message: `${what} rejected the control as it must: ${outcome.reasons.filter((r) => r.effect === 'fail').map((r) => r.code).join(', ')}` }]
+    : [{ code: 'control.not-detected', effect: 'fail', message: `a negative control came out ${outcome.outcome} in ${what}: the check cannot fail` }];
 }
 
 /** One judgment's reasons, turned round for a negative control. */

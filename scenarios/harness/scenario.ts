@@ -22,7 +22,7 @@ import { fenceAndDrain } from './fence.js';
 import type { ScenarioResult } from '../../reports/run-report.js';
 import { ClickGenerator, type GeneratorOptions } from '../../workload/click-generator.js';
 import { describeOutcome, type ScenarioOutcome } from '../../assertions/outcome.js';
-import { decideScenario, markInconclusive, markNotRun, type Judgment } from './scenario-outcome.js';
+import { decideScenario, markInconclusive, markNotRun, type Judgment, type OwnJudgment } from './scenario-outcome.js';
 import { JobWatcher } from './job-watcher.js';
 import { profiledFlinkProperties } from '../../containers/profiles/cluster-properties.js';
 import { DEFAULT_PROFILE, releaseCapabilities, type Profile } from '../../containers/profiles/profile.js';
@@ -94,6 +94,8 @@ export interface Scenario extends Testbed {
    * outcome then needs the oracle to fail (a control that is not detected fails).
    */
   judge(policy: OraclePolicy, options?: JudgeOptions): Promise<Verdict>;
+  /** An outcome of the scenario's own checker (a declared job's differential oracle): part of the scenario's outcome. */
+  addOutcome(judgment: OwnJudgment): void;
   /** Figures and files for the report (screenshots, metrics, timings). */
   extra: Record<string, unknown>;
   /** The scenario's folder in the run (logs, storage, result.json): for files of its own. */
@@ -137,6 +139,7 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
   const started = Date.now();
   const result: ScenarioResult = { name, flinkVersion: version, status: 'passed', durationMs: 0, extra: {} };
   const judgments: Judgment[] = [];
+  const own: OwnJudgment[] = [];
   /** The sink of the first judgment: what the fence checked, and what its evidence is judged for. */
   let sink: SinkSemantics | undefined;
   let cluster: Cluster | undefined;
@@ -180,6 +183,7 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
       extra: result.extra!,
       dir: scenarioDir,
       runProfile: choice.profile,
+      addOutcome: (j) => void own.push(j),
       generator: (g = {}) => {
         if (generator) return generator;
         generator = new ClickGenerator(c.kafka.kafka, {
@@ -281,7 +285,8 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
       history: result.history,
       usedGenerator: generator !== undefined,
       sink,
-      ...(profiled && judgments.length > 0 ? { profile: choice.profile } : {}),
+      own,
+      ...(profiled && (judgments.length > 0 || own.length > 0) ? { profile: choice.profile } : {}),
     });
     if (result.outcome.outcome === 'inconclusive' && result.status === 'passed') result.status = 'inconclusive';
     await writeFile(
