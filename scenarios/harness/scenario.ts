@@ -17,7 +17,7 @@ import { HistoryRecorder } from '../../history/recorder.js';
 import { historyToJson } from '../../history/serialize.js';
 import type { GeneratorLedger, History, OraclePolicy, SinkSemantics } from '../../history/types.js';
 import { FENCE_CHECK } from '../../assertions/fence-evidence.js';
-import { describeKafkaConnector } from '../../containers/artifacts/flink-release.js';
+import { describeFlinkBuild, describeKafkaConnector } from '../../containers/artifacts/flink-release.js';
 import { fenceAndDrain } from './fence.js';
 import type { ScenarioResult } from '../../reports/run-report.js';
 import { ClickGenerator, type GeneratorOptions } from '../../workload/click-generator.js';
@@ -166,6 +166,7 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
     history.note(`cluster up: Flink ${version}, ${cluster.taskManagers.length} TaskManager(s), Web UI ${cluster.webUiUrl}`);
     result.extra!.clusterStartMs = Date.now() - started;
     result.extra!.kafkaConnector = describeKafkaConnector(images.release);
+    result.extra!.flinkBuild = describeFlinkBuild(images.release, images.flinkImage);
     result.extra!.profile = { name: choice.profile.name, how: choice.how, description: choice.profile.description };
     if (resolved.teamConf) result.extra!.flinkConfWarnings = resolved.teamConf.warnings;
     // Playground: Flink's defaults, nothing to pass; any other profile's restore mode and savepoint format go with every resume and stop.
