@@ -114,6 +114,28 @@ describe('profile applied', () => {
     );
   });
 
+  test('property: a cluster setting one job did not show (stopped early) is shown by another; the restore mode only by the resumed job itself', () => {
+    fc.assert(
+      fc.property(profileArb, fc.integer({ min: 1, max: 50 }), (p, restoredFrom) => {
+        // The stopped job: a single checkpoint, so neither sizes nor checkpoint types say anything.
+        const stopped = { ...appliedReadBack(p, { savepoint: true }), jobId: 'stopped' };
+        stopped.checkpoints = stopped.checkpoints.slice(0, 1);
+        const resumed = { ...appliedReadBack(p, { restoredFrom }), jobId: 'resumed' };
+        expect(decide(profileReasons(historyOf(checkEvent(p, stopped)), p)).outcome).toBe('inconclusive');
+        expect(decide(profileReasons(historyOf(checkEvent(p, stopped), checkEvent(p, resumed)), p)).outcome).toBe('pass');
+        // A mismatch in any read-back still fails.
+        const wrong = { ...stopped, checkpointConfig: { ...stopped.checkpointConfig, interval: 4321 } };
+        expect(decide(profileReasons(historyOf(checkEvent(p, wrong), checkEvent(p, resumed)), p)).outcome).toBe('fail');
+        // The resumed job's restore-mode evidence missing is not made up by another job that shows it.
+        const blind = { ...resumed, jobId: 'resumed-2', resumedFrom: { ...resumed.resumedFrom!, onDisk: undefined } };
+        fc.pre(p.restoreMode !== 'CLAIM');
+        const o = decide(profileReasons(historyOf(checkEvent(p, resumed), checkEvent(p, blind)), p));
+        expect(o.outcome).toBe('inconclusive');
+        expect(o.reasons.find((r) => r.effect === 'inconclusive')?.evidence).toMatchObject({ jobId: 'resumed-2' });
+      }),
+    );
+  });
+
   test('no read-back at all is inconclusive', () => {
     const p: ExpectedProfile = { name: 'x', stateBackend: 'hashmap', incremental: false, checkpoints: { mode: 'aligned' }, checkpointIntervalMs: 1000, restoreMode: 'NO_CLAIM', savepointFormat: 'canonical', scheduler: 'default', changelog: false };
     expect(profileReasons(historyOf({ t: 1, kind: 'note', text: 'x' }), p)).toMatchObject([{ code: 'profile.not-verified', effect: 'inconclusive' }]);

@@ -212,9 +212,18 @@ export function profileCheck(p: ExpectedProfile, rb: ProfileReadBack): Omit<Chec
 }
 
 /**
+ * Settings judged per job: the restore mode acts only on the job resumed
+ * from a snapshot. Every other setting is the cluster's, the same for each of
+ * its jobs: one read-back that shows it is enough.
+ */
+const perJob = (setting: string) => setting.startsWith('restore mode') || setting.startsWith('first checkpoint after');
+
+/**
  * Pure: the profile's reasons for the scenario outcome. Every read-back in
  * the history is judged again from its data (the check's own `ok` is not
- * trusted); no read-back at all is inconclusive.
+ * trusted). A setting any read-back shows different is a fail; one that no
+ * read-back shows (a job stopped before its checkpoints said it, and no other
+ * job that did) is inconclusive; no read-back at all is inconclusive.
  */
 export function profileReasons(history: { readonly events: readonly HistoryEvent[] }, profile: ExpectedProfile): Reason[] {
   const checks = history.events.filter((e): e is CheckEvent => e.kind === 'check' && e.name === PROFILE_CHECK);
@@ -222,6 +231,9 @@ export function profileReasons(history: { readonly events: readonly HistoryEvent
     return [{ code: 'profile.not-verified', effect: 'inconclusive', message: `profile '${profile.name}': no read-back from Flink in the history`, evidence: { profile: profile.name } }];
   }
   const reasons: Reason[] = [];
+  /** Per setting (per job for the restore mode): shown ok by some read-back, or the first read-back that did not report it. */
+  const shown = new Map<string, { ok: boolean; unknown?: Reason }>();
+  const applied: { jobId: string; findings: string[] }[] = [];
   for (const c of checks) {
     const rb = c.data?.readBack as ProfileReadBack | undefined;
     if (!rb) {
@@ -230,22 +242,23 @@ export function profileReasons(history: { readonly events: readonly HistoryEvent
     }
     const findings = profileFindings(profile, rb);
     for (const f of findings) {
-      if (f.status === 'ok') continue;
       const evidence = { profile: profile.name, jobId: rb.jobId, setting: f.setting, key: f.key, expected: f.expected, actual: f.actual };
-      reasons.push(
-        f.status === 'mismatch'
-          ? { code: 'profile.not-applied', effect: 'fail', message: `profile '${profile.name}': ${f.setting} is ${f.actual} on job ${rb.jobId}, the profile says ${f.expected} (${f.key})`, evidence }
-          : { code: 'profile.not-verified', effect: 'inconclusive', message: `profile '${profile.name}': Flink did not report ${f.setting} for job ${rb.jobId} (${f.key})`, evidence },
-      );
+      if (f.status === 'mismatch') {
+        reasons.push({ code: 'profile.not-applied', effect: 'fail', message: `profile '${profile.name}': ${f.setting} is ${f.actual} on job ${rb.jobId}, the profile says ${f.expected} (${f.key})`, evidence });
+        continue;
+      }
+      const id = perJob(f.setting) ? `${rb.jobId}\u0000${f.setting}` : f.setting;
+      const seen = shown.get(id) ?? { ok: false };
+      if (f.status === 'ok') seen.ok = true;
+      else seen.unknown ??= { code: 'profile.not-verified', effect: 'inconclusive', message: `profile '${profile.name}': Flink did not report ${f.setting} for job ${rb.jobId} (${f.key})`, evidence };
+      shown.set(id, seen);
     }
-    if (findings.every((f) => f.status === 'ok')) {
-      reasons.push({
-        code: 'profile.applied',
-        effect: 'info',
-        message: `profile '${profile.name}' applied to job ${rb.jobId}`,
-        evidence: { profile: profile.name, jobId: rb.jobId, findings: findings.map((f) => `${f.setting}: ${f.actual}`) },
-      });
-    }
+    if (findings.every((f) => f.status === 'ok')) applied.push({ jobId: rb.jobId, findings: findings.map((f) => `${f.setting}: ${f.actual}`) });
+  }
+  for (const { ok, unknown } of shown.values()) if (!ok && unknown) reasons.push(unknown);
+  if (!reasons.some((r) => r.effect !== 'info')) {
+    for (const a of applied) reasons.push({ code: 'profile.applied', effect: 'info', message: `profile '${profile.name}' applied to job ${a.jobId}`, evidence: { profile: profile.name, jobId: a.jobId, findings: a.findings } });
+    if (applied.length === 0) reasons.push({ code: 'profile.applied', effect: 'info', message: `profile '${profile.name}': every setting shown applied by at least one of ${checks.length} read-back(s)`, evidence: { profile: profile.name } });
   }
   return reasons;
 }
