@@ -1,4 +1,4 @@
-import { taskCounts, type ExceptionHistoryEntry, type FlinkRest } from '../../containers/flink-rest.js';
+import { FlinkRest, taskCounts, type ExceptionHistoryEntry } from '../../containers/flink-rest.js';
 import type { Testbed } from '../../faults/context.js';
 import { BROKER_FAULTS, sampleLag, UNPAUSE_KAFKA } from '../../faults/broker.js';
 import type { HistoryEvent } from '../../history/types.js';
@@ -8,6 +8,14 @@ const EXCEPTIONS_EVERY_MS = 2_000;
 /** After a broker fault ends, the job's consumer lag is sampled this long (assertions/fault-evidence.ts). */
 const LAG_AFTER_BROKER_FAULT_MS = 20_000;
 const LAG_EVERY_MS = 1_000;
+/**
+ * The watcher's own REST requests give up after this: a JobManager killed
+ * mid-request (HA failover) must not hold the watcher for the client's 60 s
+ * while the new leader restores the job. Seen in a fresh-machine CI run: the
+ * restore after a leader kill went unrecorded and its duplicates counted as
+ * duplicates without a fault.
+ */
+const WATCH_REQUEST_TIMEOUT_MS = 3_000;
 
 type JobException = Omit<Extract<HistoryEvent, { kind: 'job-exception' }>, 't' | 'kind'>;
 
@@ -30,6 +38,8 @@ export class JobWatcher {
   private exceptionsSeen = new Set<string>();
   private exceptionsReadAt = new Map<string, number>();
   private polling = false;
+  /** A client per JobManager address, with the short timeout; the cluster's `rest` moves to the leader after a failover. */
+  private clients = new Map<string, FlinkRest>();
 
   constructor(private readonly tb: Testbed, private readonly intervalMs = 500) {}
 
@@ -44,7 +54,7 @@ export class JobWatcher {
     if (this.polling) return;
     this.polling = true;
     try {
-      const { rest } = this.tb.cluster;
+      const rest = this.client();
       for (const summary of await rest.jobs()) {
         const prev = this.last.get(summary.id);
         if (prev?.startsWith('FINISHED') || prev?.startsWith('CANCELED') || prev?.startsWith('FAILED')) continue;
@@ -87,6 +97,13 @@ export class JobWatcher {
     } finally {
       this.polling = false;
     }
+  }
+
+  private client(): FlinkRest {
+    const { baseUrl } = this.tb.cluster.rest;
+    let c = this.clients.get(baseUrl);
+    if (!c) this.clients.set(baseUrl, (c = new FlinkRest(baseUrl, { requestTimeoutMs: WATCH_REQUEST_TIMEOUT_MS, retryMinTimeoutMs: 200 })));
+    return c;
   }
 
   async stop(): Promise<void> {
