@@ -3,10 +3,10 @@
 // the client container, as a person would. Recorded as the same operation as
 // submitJob ('submit-job-cli'), so the evidence rules pair a resume with its
 // savepoint the same way.
-import path from 'node:path';
 import { parseSubmittedJobId } from '../containers/flink-cli.js';
 import { programArgs, type ArgValues, type JobSpec } from '../containers/job-spec.js';
 import { recorded, type Testbed } from './context.js';
+import { submissionTarget } from './job-operations.js';
 
 export interface DeclaredSubmission {
   jobId: string;
@@ -19,7 +19,7 @@ export async function submitDeclaredJob(
   options: { savepoint?: string; parallelism?: number; values?: Partial<ArgValues> } = {},
 ): Promise<DeclaredSubmission> {
   const name = spec.jobName ?? spec.entryClass ?? 'job';
-  const target = `${name}${options.savepoint ? ` from ${path.basename(options.savepoint)}` : ''}${options.parallelism ? ` p=${options.parallelism}` : ''}`;
+  const target = submissionTarget(name, options);
   return recorded(
     tb,
     'operation',

@@ -18,6 +18,14 @@ export interface Submission {
   cli?: CliResult;
 }
 
+/**
+ * How a submission is named in the history: the stop-with-savepoint evidence
+ * rule pairs a resume with its stop by the savepoint's folder name in it.
+ */
+export function submissionTarget(name: string, options: { savepoint?: string; parallelism?: number } = {}): string {
+  return `${name}${options.savepoint ? ` from ${path.basename(options.savepoint)}` : ''}${options.parallelism ? ` p=${options.parallelism}` : ''}`;
+}
+
 /** Submits the job (optionally from a savepoint, with a parallelism) through the `flink` CLI or REST. */
 export async function submitJob(
   tb: Testbed,
@@ -26,7 +34,7 @@ export async function submitJob(
 ): Promise<Submission> {
   const via = options.via ?? 'cli';
   const jobName = spec.jobName ?? JOB_NAME;
-  const target = `${jobName}${options.savepoint ? ` from ${path.basename(options.savepoint)}` : ''}${options.parallelism ? ` p=${options.parallelism}` : ''}`;
+  const target = submissionTarget(jobName, options);
   return recorded(
     tb,
     'operation',

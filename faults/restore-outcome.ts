@@ -6,7 +6,7 @@ import { waitFor, WaitTimeout } from '../containers/wait.js';
 import { classifyRestoreFailure, describeClassification } from '../history/restore-failure.js';
 import type { FailureSource, RestoreOutcome } from '../history/restore-outcome.js';
 import { recorded, type Testbed } from './context.js';
-import { submitJob, type Via } from './job-operations.js';
+import { JOB_NAME, submissionTarget, submitJob, type Via } from './job-operations.js';
 
 export { sameSavepoint, type FailureSource, type RestoreOutcome } from '../history/restore-outcome.js';
 
@@ -139,7 +139,7 @@ class CliSubmitFailed extends Error {
 
 /** `flink run -d -s <savepoint>`, keeping the CLI's whole output (submitJob keeps only its tail). */
 async function submitWithCli(tb: Testbed, spec: JobSpec, savepoint: string, parallelism?: number): Promise<string> {
-  const target = `Click Event Count from ${path.basename(savepoint)}${parallelism ? ` p=${parallelism}` : ''}`;
+  const target = submissionTarget(JOB_NAME, { savepoint, parallelism });
   return recorded(
     tb,
     'operation',

@@ -3,7 +3,7 @@ import type { SqlClientJars } from '../containers/images/sql-client-jars.js';
 import { parseSqlJobId, parseSqlSavepointPath, SqlClient, type SqlClientResult } from '../containers/sql-client.js';
 import { readSqlJobTemplate, sqlScript, SQL_JOB_NAME, stopJobScript, type SqlAction, type SqlJobSpec } from '../containers/sql-job.js';
 import { recorded, type Testbed } from './context.js';
-import { hostPathOf, type StoppedWithSavepoint } from './job-operations.js';
+import { hostPathOf, submissionTarget, type StoppedWithSavepoint } from './job-operations.js';
 import { resumeSubmitted, type RestoreOutcome } from './restore-outcome.js';
 
 // The SQL Click Event Count's operations through the real SQL client, recorded
@@ -55,7 +55,7 @@ export class SqlClientFailed extends Error {
 /** Submits the SQL job with `sql-client.sh -f`; the job id is parsed from the client's output. */
 export async function submitSqlJob(tb: SqlTestbed, options: SqlSubmitOptions = {}): Promise<SqlSubmission> {
   const action = options.action ?? { kind: 'insert' };
-  const target = `${SQL_JOB_NAME}${action.kind === 'insert' ? '' : ` (${action.kind} ${path.basename(action.planFile)})`}${options.savepoint ? ` from ${path.basename(options.savepoint)}` : ''}${options.parallelism ? ` p=${options.parallelism}` : ''}`;
+  const target = submissionTarget(`${SQL_JOB_NAME}${action.kind === 'insert' ? '' : ` (${action.kind} ${path.basename(action.planFile)})`}`, options);
   return recorded(
     tb,
     'operation',

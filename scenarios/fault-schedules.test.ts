@@ -13,8 +13,8 @@ import { scheduleArbitrary, type Schedule } from '../faults/schedule/schedule-ar
 import { ScheduleVerdictFailed } from '../faults/schedule/schedule-failure.js';
 import { SCHEDULE_SUITES, suiteSeed, suiteTestName, type ScheduleSuite } from '../faults/schedule/suites.js';
 import type { ScenarioResult } from '../reports/run-report.js';
-import { profileNamed, profileProblems, releaseCapabilities } from '../containers/profiles/profile.js';
-import { fits, SMOKE_DRAW_POOL } from './harness/profile-draw.js';
+import { profileNamed, releaseCapabilities } from '../containers/profiles/profile.js';
+import { fits, profilesFitting } from './harness/profile-draw.js';
 import { harnessRun, runScenario } from './harness/scenario.js';
 import { markInconclusive } from './harness/scenario-outcome.js';
 import type { ScenarioOutcome } from '../assertions/outcome.js';
@@ -218,8 +218,7 @@ function scheduleProfiles(suite: ScheduleSuite): string[] | string {
     const why = fits.defaultScheduler(profileNamed(settings.profile));
     return why ? `not run under profile '${settings.profile}': ${why}` : [settings.profile];
   }
-  const release = releaseCapabilities(images.release.version);
-  return SMOKE_DRAW_POOL.filter((n) => profileProblems(profileNamed(n), release).length === 0 && fits.defaultScheduler(profileNamed(n)) === undefined);
+  return profilesFitting(releaseCapabilities(images.release.version), fits.defaultScheduler).map((p) => p.name);
 }
 
 /** The property's own entry in the run report: seed, runs, counterexample, replay command. */

@@ -51,12 +51,15 @@ export function chooseProfile(options: {
   }
   const playground = profileNamed(DEFAULT_PROFILE);
   if (!fit) return { kind: 'run', profile: playground, how: 'default', note: `profile '${DEFAULT_PROFILE}' (the scenario's only one)` };
-  const candidates = (options.pool ?? SMOKE_DRAW_POOL)
-    .map(profileNamed)
-    .filter((p) => profileProblems(p, release).length === 0 && fit(p) === undefined);
+  const candidates = profilesFitting(release, fit, options.pool);
   if (candidates.length === 0) return { kind: 'run', profile: playground, how: 'default', note: `profile '${DEFAULT_PROFILE}' (no other fits)` };
   const profile = candidates[drawIndex(seed, scenario, candidates.length)]!;
   return { kind: 'run', profile, how: 'drawn', note: `profile '${profile.name}' drawn by seed ${seed} from ${candidates.map((p) => p.name).join(', ')}` };
+}
+
+/** The profiles of `pool` (default: the smoke pool) the release has and the body fits, in the pool's order. */
+export function profilesFitting(release: ReleaseCapabilities, fit: ProfileFit, pool: readonly string[] = SMOKE_DRAW_POOL): Profile[] {
+  return pool.map(profileNamed).filter((p) => profileProblems(p, release).length === 0 && fit(p) === undefined);
 }
 
 /** Seed x scenario name -> an index, uniform enough and stable across machines (FNV-1a). */
