@@ -7,6 +7,7 @@ import {
   type TransactionListing,
 } from './kafka-transactions.js';
 import { OutputTap } from './output-tap.js';
+import { StopWaiting, waitFor } from './wait.js';
 import type { NodeHandle } from './node-handle.js';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
@@ -129,14 +130,40 @@ export class KafkaBroker {
     const admin = await this.admin();
     const n = this.brokers.length;
     const replicated: Record<string, string> = n > 1 ? { 'min.insync.replicas': String(n - 1) } : {};
-    await admin.createTopics({
-      topics: names.map((topic) => ({
-        topic,
-        numPartitions: partitions,
-        replicationFactor: n,
-        configEntries: Object.entries({ ...replicated, ...configs[topic] }).map(([name, value]) => ({ name, value })),
-      })),
-      waitForLeaders: true,
+    const create = () =>
+      admin.createTopics({
+        topics: names.map((topic) => ({
+          topic,
+          numPartitions: partitions,
+          replicationFactor: n,
+          configEntries: Object.entries({ ...replicated, ...configs[topic] }).map(([name, value]) => ({ name, value })),
+        })),
+        waitForLeaders: true,
+      });
+    // Just after a KRaft start a broker can answer Metadata with controller id -1
+    // (it has not yet seen the quorum's leader); kafkajs then gives up at once with
+    // "Broker -1 not found" (two fresh-machine CI failures). Only that is retried;
+    // any other error, and a topic that already exists, is kafkajs's own answer.
+    let fatal: unknown;
+    await waitFor(
+      `a Kafka controller to create ${names.join(', ')}`,
+      async (seen) => {
+        try {
+          await create();
+          return true;
+        } catch (e) {
+          const name = (e as Error).name;
+          if (name !== 'KafkaJSBrokerNotFound' && name !== 'KafkaJSMetadataNotLoaded') {
+            fatal = e;
+            throw new StopWaiting(String((e as Error).message));
+          }
+          seen(`${name}: ${(e as Error).message}`);
+          return undefined;
+        }
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    ).catch((e) => {
+      throw fatal ?? e;
     });
   }
 
