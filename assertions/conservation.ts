@@ -21,7 +21,7 @@
 // Limit: per-page sums cannot see a loss exactly offset by a surplus on the
 // same page in a disturbed at-least-once run; event time is the exact check.
 import type { GeneratorLedger, SinkSemantics } from '../history/types.js';
-import { acknowledgedPerPage } from './acknowledged.js';
+import { acknowledgedPerPage } from '../history/acknowledged.js';
 import { disturbancesBetween } from './disturbances.js';
 import { attribute, conflictingDuplicate, identicalDuplicate, type Replays } from './duplicates.js';
 import { distinctCounts, type KeyCopies } from './output-copies.js';

@@ -8,7 +8,7 @@
 // checked either: it is reported as 'not-judged' (no-input), which
 // oracleReasons turns into an inconclusive outcome, never a pass.
 import type { GeneratorLedger, OraclePolicy } from '../history/types.js';
-import { acknowledgedKeys, isSettled } from './acknowledged.js';
+import { acknowledgedKeys, isSettled } from '../history/acknowledged.js';
 import type { KeyCopies } from './output-copies.js';
 import type { Problem } from './verdict.js';
 

@@ -7,7 +7,7 @@
 // ledger's horizon (closedThroughMs): such a window may not have fired yet,
 // and that is information, not a failure.
 import type { GeneratorLedger, SinkSemantics } from '../history/types.js';
-import { acknowledgedCount, acknowledgedKeys, isSettled } from './acknowledged.js';
+import { acknowledgedCount, acknowledgedKeys, isSettled } from '../history/acknowledged.js';
 import { conflictingDuplicate, identicalDuplicate, type Replays } from './duplicates.js';
 import { keyOf, type KeyCopies } from './output-copies.js';
 import type { Problem } from './verdict.js';

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { PAGES, WINDOW_MS, type GeneratorLedger, type OraclePolicy, type OutputRecord } from '../history/types.js';
-import { acknowledgedCount, acknowledgedKeys, acknowledgedPerPage } from './acknowledged.js';
+import { acknowledgedCount, acknowledgedKeys, acknowledgedPerPage } from '../history/acknowledged.js';
 import { ARRIVAL_LAG_MS, DISTURBANCE_SLACK_MS, type Disturbance } from './disturbances.js';
 import { judge, type OracleContext } from './oracle.js';
 import { anyLedgerArb, ledgerArb, permutationArb, sparseLedgerArb, spreadArbOf } from './test-support/arbitraries.js';

@@ -7,7 +7,7 @@
 // alone; whatever it then tolerates on trust (a replay it cannot attribute, a
 // surplus) is flagged 'not-judged', and late drops are 'late-drops-unread'.
 import type { GeneratorLedger, History, OraclePolicy, OutputRecord } from '../history/types.js';
-import { acknowledgedKeys, acknowledgedPerPage, isSettled } from './acknowledged.js';
+import { acknowledgedKeys, acknowledgedPerPage, isSettled } from '../history/acknowledged.js';
 import { judgeProcessingTime } from './conservation.js';
 import { ARRIVAL_LAG_MS, DISTURBANCE_SLACK_MS, disturbances, type Disturbance } from './disturbances.js';
 import { UNKNOWN_REPLAYS, type Replays } from './duplicates.js';

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { HistoryEvent } from '../history/types.js';
 import { decide } from './outcome.js';
-import { checkpointKind, PROFILE_CHECK, profileCheck, profileFindings, profileReasons, type CheckpointEntry, type ExpectedProfile, type ProfileReadBack } from './profile-applied.js';
+import type { CheckpointEntry, ProfileReadBack } from '../history/profile-read-back.js';
+import { checkpointKind, PROFILE_CHECK, profileCheck, profileFindings, profileReasons, type ExpectedProfile } from './profile-applied.js';
 
 const profileArb: fc.Arbitrary<ExpectedProfile> = fc.record({
   name: fc.constantFrom('p1', 'p2'),

@@ -2,7 +2,7 @@
 // incrementally: each record is decoded once, however often a wait polls.
 // Re-decoding the whole output on every poll is O(records x polls), which at
 // 100,000 pages per window is seconds per poll.
-import { acknowledgedKeys, isSettled } from '../assertions/acknowledged.js';
+import { acknowledgedKeys, isSettled } from './acknowledged.js';
 import { decodeWindowCount } from './decode-output.js';
 import type { GeneratorLedger, OutputRecord } from './types.js';
 

@@ -1,14 +1,15 @@
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { decide } from '../assertions/outcome.js';
-import { profileReasons, type ProfileReadBack } from '../assertions/profile-applied.js';
+import { profileReasons } from '../assertions/profile-applied.js';
+import type { ProfileReadBack } from '../history/profile-read-back.js';
 import { parseSavepointPath, parseSubmittedJobId } from '../containers/flink-cli.js';
 import { PLAYGROUND_JOB, programArgs } from '../containers/job-spec.js';
 import { profiledFlinkProperties } from '../containers/profiles/cluster-properties.js';
 import { restoreModeCliArgs, savepointFormatCliArgs } from '../containers/profiles/flink-options.js';
 import { profileNamed, releaseCapabilities, type Profile } from '../containers/profiles/profile.js';
 import { resolveProfile } from '../containers/profiles/resolve.js';
-import { verifyProfileApplied } from '../containers/profiles/verify.js';
+import { verifyProfileApplied } from './harness/profile-verification.js';
 import { waitFor } from '../containers/wait.js';
 import { recorded } from '../faults/context.js';
 import { hostPathOf, waitForJobRunning } from '../faults/job-operations.js';

@@ -1,5 +1,5 @@
 import pRetry from 'p-retry';
-import type { CheckpointEntry, ProfileReadBack } from '../../assertions/profile-applied.js';
+import type { CheckpointEntry, ProfileReadBack } from '../../history/profile-read-back.js';
 import { KEY_ALIASES } from './flink-options.js';
 
 // Reads back from a running (or finished) job what the profile rule needs:

@@ -1,6 +1,13 @@
-import { verifyProfileApplied } from '../../containers/profiles/verify.js';
+import { existsSync } from 'node:fs';
+import { profileCheck } from '../../assertions/profile-applied.js';
+import type { Cluster } from '../../containers/cluster.js';
+import type { Profile } from '../../containers/profiles/profile.js';
+import { readBackProfile } from '../../containers/profiles/read-back.js';
 import { waitFor, WaitTimeout } from '../../containers/wait.js';
 import type { Testbed } from '../../faults/context.js';
+import type { ProfileReadBack } from '../../history/profile-read-back.js';
+import type { HistoryRecorder } from '../../history/recorder.js';
+import type { HistoryEvent } from '../../history/types.js';
 
 /** Checkpoints after a job's (re)start that make its read-back conclusive: incremental sizes need three (assertions/profile-applied.ts). */
 const CHECKPOINTS_AFTER_RESTORE = 3;
@@ -44,4 +51,28 @@ async function checkpointsAfterRestore(tb: Testbed, jobId: string, timeoutMs: nu
     if (!(e instanceof WaitTimeout)) throw e;
     tb.history.note(`profile read-back of job ${jobId} without ${CHECKPOINTS_AFTER_RESTORE} checkpoints after its restore: ${e.lastSeen}`);
   }
+}
+
+type CheckEvent = Extract<HistoryEvent, { kind: 'check' }>;
+
+/**
+ * Reads back from Flink whether `profile` took for job `jobId` and records it
+ * as a history 'check' event named 'profile-applied' (judged later by
+ * assertions/profile-applied.ts profileReasons). `resumedFrom`: the snapshot
+ * the harness resumed the job from, as Flink names it and on the host (claim-mode evidence).
+ */
+export async function verifyProfileApplied(
+  tb: { cluster: Cluster; history: HistoryRecorder },
+  profile: Profile,
+  jobId: string,
+  options: { resumedFrom?: { location: string; hostPath: string } } = {},
+): Promise<{ readBack: ProfileReadBack; check: CheckEvent }> {
+  const jobManagerLog = await tb.cluster.jobManager.logs().catch(() => undefined);
+  const readBack = await readBackProfile(tb.cluster.rest.baseUrl, jobId, {
+    ...(jobManagerLog === undefined ? {} : { jobManagerLog }),
+    ...(options.resumedFrom ? { resumedFrom: { path: options.resumedFrom.location, onDisk: existsSync(options.resumedFrom.hostPath) } } : {}),
+  });
+  const c = profileCheck(profile, readBack);
+  const check = tb.history.check(c.name, c.ok, c.detail, c.data) as CheckEvent;
+  return { readBack, check };
 }

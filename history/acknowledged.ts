@@ -1,6 +1,6 @@
 // Lookups into the generator's ledger. Pages come from untrusted output, so
 // a page named "__proto__" must read as "never generated", not as an object.
-import type { GeneratorLedger } from '../history/types.js';
+import type { GeneratorLedger } from './types.js';
 
 export function acknowledgedCount(ledger: GeneratorLedger, windowStart: number, page: string): number {
   const window = own(ledger.acknowledged, String(windowStart));
