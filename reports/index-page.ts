@@ -20,9 +20,11 @@ export interface PageInput {
   recoveryChart?: Html;
   /** The calibration kill matrix, rendered (reports/calibration-matrix.ts). */
   calibration?: Html;
+  /** The SQL job's upgrades, plain SQL beside compiled plan, rendered (reports/sql-upgrade-side-by-side.ts). */
+  sqlUpgrades?: Html;
 }
 
-export function indexPage({ run, finishedAt, versions, scenarios, recoveryChart, calibration }: PageInput): string {
+export function indexPage({ run, finishedAt, versions, scenarios, recoveryChart, calibration, sqlUpgrades }: PageInput): string {
   const counts = { passed: 0, inconclusive: 0, failed: 0, error: 0 };
   for (const s of scenarios) counts[s.result.status]++;
   const tally = `${counts.passed} passed, ${counts.inconclusive} inconclusive, ${counts.failed} failed, ${counts.error} error`;
@@ -39,6 +41,7 @@ export function indexPage({ run, finishedAt, versions, scenarios, recoveryChart,
 ${scenarios.map(summaryRow)}
 </tbody></table>
 ${recoveryChart ? html`<figure>${recoveryChart}</figure>` : ''}
+${sqlUpgrades ?? ''}
 ${calibration ?? ''}
 <h2>Settings</h2>
 <table class="kv">${Object.entries(run.settings).map(([k, v]) => html`<tr><th>${k}</th><td><code>${formatValue(v)}</code></td></tr>`)}</table>

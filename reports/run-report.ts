@@ -2,6 +2,7 @@
 // them. The writer formats; it never re-judges.
 import type { ScenarioOutcome } from '../assertions/outcome.js';
 import type { CalibrationMatrix } from './calibration-matrix.js';
+import type { SqlUpgradeTable } from './sql-upgrade-side-by-side.js';
 import type { Verdict } from '../assertions/verdict.js';
 import type { DerivedFigures } from '../history/derived.js';
 import type { SerializedHistory } from '../history/serialize.js';
@@ -52,4 +53,9 @@ export interface RunReportJson {
   versions: Record<string, string>;
   scenarios: (Omit<ScenarioResult, 'history'> & { history?: SerializedHistory; derived?: DerivedFigures })[];
   calibration?: CalibrationMatrix;
+  /** The SQL job's upgrades, plain SQL beside compiled plan (reports/sql-upgrade-side-by-side.ts), when the run had any. */
+  sqlUpgrades?: SqlUpgradeTable;
 }
+
+/** The id of a scenario's section on the run page (the summary and other tables link to it). */
+export const scenarioAnchor = (index: number, name: string) => `scenario-${index + 1}-${name.replace(/[^\w-]+/g, '-')}`;

@@ -14,7 +14,8 @@ import { windowHeatmapChart } from './charts/window-heatmap-chart.js';
 import { html, trusted, type Html } from './html.js';
 import { renderCalibrationMatrix } from './calibration-matrix.js';
 import { indexPage, type PageScenario } from './index-page.js';
-import type { RunReport, RunReportJson } from './run-report.js';
+import { scenarioAnchor, type RunReport, type RunReportJson } from './run-report.js';
+import { renderSqlUpgradeTable, sqlUpgradeTable } from './sql-upgrade-side-by-side.js';
 import { scenarioSection } from './scenario-section.js';
 
 export interface WrittenReport {
@@ -36,7 +37,7 @@ export async function writeRunReport(dir: string | undefined, run: RunReport): P
 
   const scenarios: PageScenario[] = [];
   for (const [i, result] of run.scenarios.entries()) {
-    const id = `scenario-${i + 1}-${result.name.replace(/[^\w-]+/g, '-')}`;
+    const id = scenarioAnchor(i, result.name);
     const derived = result.history ? deriveFigures(result.history) : undefined;
     const charts =
       result.history && derived
@@ -45,6 +46,7 @@ export async function writeRunReport(dir: string | undefined, run: RunReport): P
     const section = scenarioSection({ id, result, derived, charts, link: (v) => linkTo(outDir, v) });
     scenarios.push({ id, result, derived, section });
   }
+  const sqlUpgrades = sqlUpgradeTable(run.scenarios);
   const withRecoveries = scenarios.flatMap((s) => (s.derived?.recoveries.length ? [{ scenario: s.result.name, recoveries: s.derived.recoveries }] : []));
   const page = indexPage({
     run,
@@ -53,6 +55,7 @@ export async function writeRunReport(dir: string | undefined, run: RunReport): P
     scenarios,
     recoveryChart: withRecoveries.length > 0 ? await chart(recoveryChart(withRecoveries)) : undefined,
     calibration: run.calibration ? renderCalibrationMatrix(run.calibration) : undefined,
+    sqlUpgrades: renderSqlUpgradeTable(sqlUpgrades),
   });
 
   const json: RunReportJson = {
@@ -68,6 +71,7 @@ export async function writeRunReport(dir: string | undefined, run: RunReport): P
       ...(derived ? { derived } : {}),
     })),
     ...(run.calibration ? { calibration: run.calibration } : {}),
+    ...(sqlUpgrades.rows.length ? { sqlUpgrades } : {}),
   };
   const files = { dir: outDir, json: path.join(outDir, 'report.json'), html: path.join(outDir, 'index.html') };
   await writeFile(files.json, JSON.stringify(json, null, 1) + '\n');
