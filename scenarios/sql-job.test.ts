@@ -1,10 +1,11 @@
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { describeRestoreOutcome, expectRestored } from '../assertions/expect-restored.js';
+import { describeRestoreOutcome, expectIncompatible, expectRestored } from '../assertions/expect-restored.js';
 import { expectVerdictOk } from '../assertions/expect-verdict.js';
 import type { Verdict } from '../assertions/verdict.js';
 import { cacheDir, loadSettings } from '../config/settings.js';
+import { compareVersions } from '../containers/artifacts/versions.js';
 import { SAVEPOINTS_DIR } from '../containers/cluster.js';
 import { prepareImages, type ClusterImages } from '../containers/images/index.js';
 import { ensureSqlClientJars } from '../containers/images/sql-client-jars.js';
@@ -15,6 +16,7 @@ import type { RestoreOutcome } from '../faults/restore-outcome.js';
 import { resumeSqlJob, stopSqlJobWithSavepoint, submitSqlJob, type SqlTestbed } from '../faults/sql-job.js';
 import { killTaskManager, startTaskManager } from '../faults/taskmanager.js';
 import { WINDOW_MS } from '../history/types.js';
+import type { SqlUpgradeRecord } from '../reports/sql-upgrade-side-by-side.js';
 import { fenceAndDrain } from './harness/fence.js';
 import { FRESH_REST_PROPERTIES, killTaskManagerAfterUncheckpointedOutput, windowOf } from './harness/fault-timing.js';
 import { writePhaseOne } from './harness/input-phases.js';
@@ -28,8 +30,10 @@ import { harnessRun, runScenario, type Scenario } from './harness/scenario.js';
 // SAVEPOINT) and resume (the restore path SET before the INSERT), rescale
 // (parallelism.default 1 -> 2 across the savepoint), and the upgrade A -> B,
 // once as plain SQL (B plans the INSERT anew) and once as a compiled plan
-// (COMPILE PLAN on A, EXECUTE PLAN of that file on B). The same oracle judges
-// the output as for the Java job: every 15 s window x page counts 1000 clicks.
+// (COMPILE PLAN on A, EXECUTE PLAN of that file on B), and a downgrade Flink
+// must refuse (reported as an incompatible savepoint in Flink's words). The
+// same oracle judges the output as for the Java job: every 15 s window x page
+// counts 1000 clicks.
 
 const nightly = loadSettings().tier === 'nightly';
 const { from, to } = loadSettings().upgrade;
@@ -67,6 +71,24 @@ async function judgeSqlJob(s: Scenario, jobId: string): Promise<Verdict> {
 
 /** What the report keeps of a resume (Flink's exception trimmed to what a person reads). */
 const forReport = (o: RestoreOutcome) => ({ ...o, ...('exception' in o ? { exception: o.exception.slice(0, 4_000) } : {}), summary: describeRestoreOutcome(o) });
+
+/** The cluster's Flink replaced by `images`' release (A's logs kept first), with that release's SQL client jars. */
+async function switchRelease(s: Scenario, tb: SqlTestbed, images: ClusterImages): Promise<void> {
+  const before = s.cluster.spec.flinkVersion;
+  const after = images.release.version;
+  await s.cluster.saveLogs(path.join(s.dir, `logs-flink-${before}`));
+  await recorded(s, 'operation', 'replace-flink', `${before} -> ${after}`, () => s.cluster.replaceFlink(after, images.flinkImage, images.jobJar));
+  expect((await s.cluster.rest.overview())['flink-version']).toBe(after);
+  tb.sqlJars = await ensureSqlClientJars(cacheDir(s.run.settings), images.release);
+}
+
+/** What the resume on the other release came to, for the report's side-by-side table (reports/sql-upgrade-side-by-side.ts). */
+function recordSqlUpgrade(s: Scenario, u: Pick<SqlUpgradeRecord, 'mode' | 'from' | 'to'>, outcome: RestoreOutcome): void {
+  s.extra.restore = forReport(outcome);
+  const record: SqlUpgradeRecord = { ...u, outcome: outcome.kind, ...(outcome.kind === 'restored' ? {} : { reason: 'reason' in outcome ? outcome.reason : undefined, message: outcome.message }) };
+  s.extra.sqlUpgrade = record;
+  s.history.note(`SQL ${compareVersions(u.from, u.to) > 0 ? 'downgrade' : 'upgrade'} (${u.mode}) ${u.from} -> ${u.to}: ${describeRestoreOutcome(outcome)}`);
+}
 
 /**
  * Phase 1 with the SQL job, then STOP JOB ... WITH SAVEPOINT: windows 0-2 are
@@ -180,15 +202,10 @@ describe('SQL Click Event Count', () => {
         }
         const downFrom = Date.now();
         generator.resume();
-        await s.cluster.saveLogs(path.join(s.dir, `logs-flink-${from}`));
-        await recorded(s, 'operation', 'replace-flink', `${from} -> ${to}`, () => s.cluster.replaceFlink(B.release.version, B.flinkImage, B.jobJar));
-        expect((await s.cluster.rest.overview())['flink-version']).toBe(to);
-        tb.sqlJars = await ensureSqlClientJars(cacheDir(s.run.settings), B.release);
+        await switchRelease(s, tb, B);
 
         const outcome = await resumeSqlJob(tb, savepoint.location, { action: onB });
-        s.extra.restore = forReport(outcome);
-        s.extra.sqlUpgrade = { mode, from, to, outcome: outcome.kind, ...(outcome.kind === 'restored' ? {} : { reason: 'reason' in outcome ? outcome.reason : undefined, message: outcome.message }) };
-        s.history.note(`SQL upgrade (${mode}) ${from} -> ${to}: ${describeRestoreOutcome(outcome)}`);
+        recordSqlUpgrade(s, { mode, from, to }, outcome);
         // Flink's refusal fails the test with Flink's own words ("incompatible savepoint (<reason>): <message>").
         expectRestored(outcome, savepoint.location);
         s.extra.upgradeDowntimeMs = Date.now() - downFrom;
@@ -196,4 +213,34 @@ describe('SQL Click Event Count', () => {
       });
     });
   }
+
+  // A SQL downgrade whose expected outcome is stated: Flink's refusal. A 1.x
+  // release reads no 2.x savepoint (2.0 writes checkpoint metadata version 5,
+  // 2.1 and later 6; every 2.x -> 1.20.3 cell of the N x N matrix was refused
+  // with "Unrecognized checkpoint version number"). The test passes only when
+  // the harness reports that refusal as an incompatible savepoint in Flink's
+  // words; a restore, a timeout or another failure fails it. Then the same
+  // savepoint resumes on its own release and the oracle judges the run: the
+  // refusal was the downgrade's, not a broken savepoint's.
+  const acrossSavepointFormat = Number(from.split('.')[0]) < Number(to.split('.')[0]);
+  test.runIf(nightly && acrossSavepointFormat)(`downgrade ${to} -> ${from} (plain SQL): Flink's refusal is reported as an incompatible savepoint in its own words; the savepoint then resumes on ${to}`, async () => {
+    const older = await imagesOf(from);
+    const newer = await imagesOf(to);
+    await runScenario(`sql-downgrade-plain-${to}-to-${from}`, { images: newer }, async (s) => {
+      const tb = await sqlTestbed(s, newer);
+      s.extra.upgrade = { from: to, to: from, kafkaConnectorFrom: newer.release.kafkaConnector, kafkaConnectorTo: older.release.kafkaConnector, sql: 'plain SQL', expected: 'incompatible savepoint (state-format)' };
+      const { generator, savepoint } = await runThenStop(s, tb);
+      generator.resume();
+      await switchRelease(s, tb, older);
+      const refused = await resumeSqlJob(tb, savepoint.location, { timeoutMs: 120_000 });
+      recordSqlUpgrade(s, { mode: 'plain SQL', from: to, to: from }, refused);
+      expectIncompatible(refused, 'state-format', /Unrecognized checkpoint version number/);
+
+      await switchRelease(s, tb, newer);
+      const outcome = await resumeSqlJob(tb, savepoint.location);
+      s.extra.restoreOnOwnRelease = forReport(outcome);
+      expectRestored(outcome, savepoint.location);
+      await finishAndJudge(s, generator, outcome.jobId);
+    });
+  });
 });
