@@ -12,6 +12,7 @@ import { WINDOW_MS } from '../history/types.js';
 import { jobSwitches, windowStartsRead } from './harness/job-lifecycle.js';
 import { identicalDuplicateRecords, newestWindowStart } from './harness/output-progress.js';
 import { writePhaseOne } from './harness/input-phases.js';
+import { fits, runProfileCells } from './harness/profile-draw.js';
 import { runScenario, type Scenario } from './harness/scenario.js';
 
 // The exactly-once sink (`--exactly-once`: KafkaSink EXACTLY_ONCE, Kafka
@@ -38,9 +39,11 @@ async function startExactlyOnceJob(s: Scenario): Promise<string> {
 }
 
 describe('exactly-once sink (read_committed)', () => {
-  test('TaskManager killed while the job writes: after recovery every window is in `output` exactly once', async () => {
+  // Smoke: the playground profile; nightly: one cell per profile the body fits (the exactly-once half of the profile matrix).
+  for (const cell of runProfileCells('exactly-once-taskmanager-kill', fits.defaultScheduler))
+  test(`TaskManager killed while the job writes: after recovery every window is in \`output\` exactly once${cell.title}`, async () => {
     const WINDOWS = 12;
-    await runScenario('exactly-once-taskmanager-kill', { outputIsolation: 'read_committed' }, async (s) => {
+    await runScenario(cell.name, { outputIsolation: 'read_committed', ...(cell.profile ? { profile: cell.profile } : {}) }, async (s) => {
       // A second reader that also sees what was never committed: context for the report only.
       const uncommitted = await s.cluster.kafka.tap('output', 'read_uncommitted');
       try {
@@ -104,9 +107,10 @@ describe('exactly-once sink (read_committed)', () => {
     });
   });
 
-  test('stop with savepoint, input while stopped, resume: every window in `output` exactly once across the stop', async () => {
+  for (const cell of runProfileCells('exactly-once-savepoint-resume'))
+  test(`stop with savepoint, input while stopped, resume: every window in \`output\` exactly once across the stop${cell.title}`, async () => {
     const WINDOWS = 8;
-    await runScenario('exactly-once-savepoint-resume', { outputIsolation: 'read_committed' }, async (s) => {
+    await runScenario(cell.name, { outputIsolation: 'read_committed', ...(cell.profile ? { profile: cell.profile } : {}) }, async (s) => {
       const jobId = await startExactlyOnceJob(s);
       const generator = await writePhaseOne(s, WINDOWS, PHASE_1_WINDOWS, 'phase 1 output, committed');
       expect(windowStartsRead(s.tap)).toEqual([0, 1, 2].map((w) => w * WINDOW_MS));

@@ -9,7 +9,7 @@ import { killTaskManager, startTaskManager } from '../faults/taskmanager.js';
 import { WINDOW_MS } from '../history/types.js';
 import { FRESH_REST_PROPERTIES, killTaskManagerAfterUncheckpointedOutput, windowOf } from './harness/fault-timing.js';
 import { newestWindowStart, waitForCheckpointsAndOutput, waitForOutputBeyond } from './harness/output-progress.js';
-import { fits } from './harness/profile-draw.js';
+import { fits, runProfileCells } from './harness/profile-draw.js';
 import { runScenario } from './harness/scenario.js';
 
 // Failure and recovery (operation 6 of the playground): kill the TaskManager
@@ -40,9 +40,11 @@ function waitingForSlots(job: JobDetails): boolean {
 }
 
 describe('failure and recovery', () => {
-  test('a killed TaskManager is noticed, tasks wait for slots, the job restores from its last checkpoint and no window is lost', async () => {
+  // Smoke: one cell, a profile drawn by seed; nightly: one cell per profile the body fits.
+  for (const cell of runProfileCells('failure-recovery', fits.defaultScheduler))
+  test(`a killed TaskManager is noticed, tasks wait for slots, the job restores from its last checkpoint and no window is lost${cell.title}`, async () => {
     const began = Date.now();
-    await runScenario('failure-recovery', { flinkProperties: FRESH_REST_PROPERTIES, profiles: fits.defaultScheduler }, async (s) => {
+    await runScenario(cell.name, { flinkProperties: FRESH_REST_PROPERTIES, profiles: fits.defaultScheduler, ...(cell.profile ? { profile: cell.profile } : {}) }, async (s) => {
       const { cluster } = s;
       const { jobId } = await submitJob(s, PLAYGROUND_JOB, { via: 'rest' });
       const running = await waitForJobRunning(s, jobId);

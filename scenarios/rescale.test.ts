@@ -6,7 +6,7 @@ import { stopWithSavepoint, submitJob, waitForJobRunning, type Via } from '../fa
 import { scaleTaskManagers } from '../faults/taskmanager.js';
 import { WINDOW_MS } from '../history/types.js';
 import { restoredFrom, vertexParallelism, waitForJobState, windowStartsRead } from './harness/job-lifecycle.js';
-import { fits } from './harness/profile-draw.js';
+import { fits, runProfileCells } from './harness/profile-draw.js';
 import { runScenario, type Scenario } from './harness/scenario.js';
 
 // Playground operation 9, "Rescale": resume from a savepoint with parallelism
@@ -28,8 +28,10 @@ const STARVED_OBSERVATION_MS = 10_000;
 
 describe.each<Via>(['cli', 'rest'])('rescale from a savepoint, via %s', (via) => {
   const how = via === 'cli' ? 'flink run -s <sp> -p N' : 'POST /jars/<id>/run {savepointPath, parallelism: N}';
-  test(`${how}: 1 -> 3 waits for a second TaskManager, then 3 -> 1; every window counts 1000`, async () => {
-    await runScenario(`rescale-${via}`, { taskManagers: 1, profiles: fits.defaultScheduler }, async (s) => {
+  // Smoke: one cell, a profile drawn by seed; nightly: the CLI path once per profile the body fits.
+  for (const cell of via === 'cli' ? runProfileCells(`rescale-${via}`, fits.defaultScheduler) : [{ name: `rescale-${via}`, title: '' }])
+  test(`${how}: 1 -> 3 waits for a second TaskManager, then 3 -> 1; every window counts 1000${cell.title}`, async () => {
+    await runScenario(cell.name, { taskManagers: 1, profiles: fits.defaultScheduler, ...(cell.profile ? { profile: cell.profile } : {}) }, async (s) => {
       const generator = s.generator({ mode: 'fast', windows: WINDOWS, pauseAfterWindows: [2, 4] });
 
       // ---- parallelism 1 (the cluster's default) ----

@@ -6,6 +6,7 @@ import { PLAYGROUND_JOB } from '../containers/job-spec.js';
 import { stopWithSavepoint, submitJob, waitForJobRunning, type Via } from '../faults/job-operations.js';
 import { WINDOW_MS } from '../history/types.js';
 import { folderContents, jobSwitches, readOutputToEnd, restoredFrom, waitForJobState, windowStartsRead } from './harness/job-lifecycle.js';
+import { runProfileCells } from './harness/profile-draw.js';
 import { runScenario } from './harness/scenario.js';
 import { writePhaseOne } from './harness/input-phases.js';
 
@@ -25,9 +26,11 @@ const PHASE_1_WINDOWS = 4;
 const EXPECTED_SWITCHES = { 'bootstrap.servers': 'kafka:9092', checkpointing: '__NO_VALUE_KEY', 'event-time': '__NO_VALUE_KEY' };
 
 describe.each<Via>(['cli', 'rest'])('stop with savepoint and resume, via %s', (via) => {
-  test(`flink ${via === 'cli' ? 'stop / flink run -s' : 'POST /jobs/<id>/stop / POST /jars/<id>/run savepointPath'}: no window lost across the stop`, async () => {
-    // Any profile: its savepoint format goes with the stop, its restore mode with the resume.
-    await runScenario(`savepoint-resume-${via}`, { profiles: () => undefined }, async (s) => {
+  // Any profile: its savepoint format goes with the stop, its restore mode with the resume.
+  // Smoke: one cell, a profile drawn by seed; nightly: the CLI path once per profile.
+  for (const cell of via === 'cli' ? runProfileCells(`savepoint-resume-${via}`, () => undefined) : [{ name: `savepoint-resume-${via}`, title: '' }])
+  test(`flink ${via === 'cli' ? 'stop / flink run -s' : 'POST /jobs/<id>/stop / POST /jars/<id>/run savepointPath'}: no window lost across the stop${cell.title}`, async () => {
+    await runScenario(cell.name, { profiles: () => undefined, ...(cell.profile ? { profile: cell.profile } : {}) }, async (s) => {
       const t0 = Date.now();
       const first = await submitJob(s, PLAYGROUND_JOB, { via });
       await waitForJobRunning(s, first.jobId);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { PROFILES, releaseCapabilities } from '../../containers/profiles/profile.js';
-import { chooseProfile, drawIndex, fits, SMOKE_DRAW_POOL } from './profile-draw.js';
+import { cellName, chooseProfile, drawIndex, fits, profileCells, SMOKE_DRAW_POOL } from './profile-draw.js';
 
 const v2 = releaseCapabilities('2.2.1');
 const v1 = releaseCapabilities('1.20.3');
@@ -24,6 +24,13 @@ describe('chooseProfile', () => {
   test("a scenario's own profile runs whatever --profile says", () => {
     const c = chooseProfile({ scenario: 'adaptive-rescale', seed: 1, release: v2, given: 'playground', forced: 'adaptive' });
     expect(c).toMatchObject({ kind: 'run', profile: { name: 'adaptive' } });
+  });
+
+  test("a scenario's own profile that the release lacks is a skip naming the release (ForSt on 1.20)", () => {
+    const c = chooseProfile({ scenario: 'failure-recovery-forst', seed: 1, release: v1, forced: 'forst' });
+    expect(c.kind).toBe('skip');
+    expect(c.note).toMatch(/forst.*1\.20\.3/);
+    expect(chooseProfile({ scenario: 'failure-recovery-forst', seed: 1, release: v2, forced: 'forst' }).kind).toBe('run');
   });
 
   test('an unknown given profile is one error naming the valid ones', () => {
@@ -57,5 +64,25 @@ describe('chooseProfile', () => {
       const i = drawIndex(seed, s, n);
       expect(i >= 0 && i < n && Number.isInteger(i)).toBe(true);
     }));
+  });
+});
+
+describe('profileCells (the nightly profile matrix)', () => {
+  test('smoke, or a given --profile: one cell, the usual draw', () => {
+    expect(profileCells({ tier: 'smoke', given: false, fit: fits.defaultScheduler })).toEqual([undefined]);
+    expect(profileCells({ tier: 'nightly', given: true, fit: fits.defaultScheduler })).toEqual([undefined]);
+  });
+
+  test('property: nightly lists every named profile the body fits, each once, with distinct scenario names', () => {
+    fc.assert(
+      fc.property(fc.subarray(PROFILES.map((p) => p.name)), (refused) => {
+        const fit = (p: { name: string }) => (refused.includes(p.name) ? 'refused' : undefined);
+        const cells = profileCells({ tier: 'nightly', given: false, fit });
+        expect([...cells].sort()).toEqual(PROFILES.map((p) => p.name).filter((n) => !refused.includes(n)).sort());
+        const names = cells.map((c) => cellName('failure-recovery', c));
+        expect(new Set(names).size).toBe(names.length);
+      }),
+    );
+    expect(profileCells({ tier: 'nightly', given: false, fit: fits.defaultScheduler })).not.toContain('adaptive');
   });
 });

@@ -1,4 +1,5 @@
-import { DEFAULT_PROFILE, profileNamed, profileProblems, type Profile, type ReleaseCapabilities } from '../../containers/profiles/profile.js';
+import { loadSettings } from '../../config/settings.js';
+import { DEFAULT_PROFILE, PROFILES, profileNamed, profileProblems, type Profile, type ReleaseCapabilities } from '../../containers/profiles/profile.js';
 
 // Which profile a scenario runs under. A team's --profile wins; otherwise a
 // scenario that says which profiles its body is written for draws one from
@@ -41,6 +42,9 @@ export function chooseProfile(options: {
   const { scenario, seed, release, given, fit, forced } = options;
   if (forced) {
     const profile = profileNamed(forced);
+    // A matrix cell lists every profile; one the release lacks (ForSt before 2.0) is not run, and says so.
+    const lacks = profileProblems(profile, release);
+    if (lacks.length > 0) return { kind: 'skip', profile, note: `not run under profile '${profile.name}' on ${release.version}: ${lacks.join('; ')}` };
     return { kind: 'run', profile, how: 'given', note: `profile '${profile.name}' (the scenario's own)` };
   }
   if (given) {
@@ -61,6 +65,31 @@ export function chooseProfile(options: {
 export function profilesFitting(release: ReleaseCapabilities, fit: ProfileFit, pool: readonly string[] = SMOKE_DRAW_POOL): Profile[] {
   return pool.map(profileNamed).filter((p) => profileProblems(p, release).length === 0 && fit(p) === undefined);
 }
+
+/**
+ * The profile matrix of the nightly tier: one cell per named profile the body
+ * fits (run as the scenario's own profile, `ScenarioOptions.profile`), so a
+ * night covers every backend x checkpoint x restore-mode choice the body can
+ * run. Elsewhere, and when a person gave --profile, one cell (undefined): the
+ * scenario draws or takes the given profile as usual. The release's own gaps
+ * (ForSt before 2.0) are decided at run time (chooseProfile skips the cell).
+ */
+export function profileCells(options: { tier: 'smoke' | 'nightly'; given: boolean; fit?: ProfileFit }): (string | undefined)[] {
+  if (options.tier !== 'nightly' || options.given) return [undefined];
+  const fit = options.fit ?? (() => undefined);
+  return PROFILES.filter((p) => fit(p) === undefined).map((p) => p.name);
+}
+
+/** The cells of this run's tier (HARNESS_TIER, HARNESS_PROFILE), with each cell's scenario name and test-title suffix. */
+export function runProfileCells(base: string, fit?: ProfileFit): { profile?: string; name: string; title: string }[] {
+  const settings = loadSettings();
+  return profileCells({ tier: settings.tier, given: settings.profileGiven, ...(fit ? { fit } : {}) }).map((cell) =>
+    cell ? { profile: cell, name: cellName(base, cell), title: ` [profile ${cell}]` } : { name: base, title: '' },
+  );
+}
+
+/** A scenario's name in a matrix cell: the base name, suffixed with the cell's profile. */
+export const cellName = (base: string, cell: string | undefined): string => (cell ? `${base}-${cell}` : base);
 
 /** Seed x scenario name -> an index, uniform enough and stable across machines (FNV-1a). */
 export function drawIndex(seed: number, scenario: string, n: number): number {
