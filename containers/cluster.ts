@@ -116,10 +116,10 @@ export class Cluster {
             await k.createTopics(['input', 'output'], 2, { output: OUTPUT_TOPIC_CONFIG });
             return k;
           }),
-          jobManagersUp.then((up) => up.jobManagers[0]!).then(async (j) => {
-            startedNodes.push(j.jobManager);
-            await connectToNetwork(networks, j.jobManager);
-            return j;
+          jobManagersUp.then(async (up) => {
+            // Every JobManager joins Kafka's network: the standby runs the source's enumerator once it leads.
+            for (const j of up.jobManagers) await connectToNetwork(networks, j.jobManager);
+            return up.jobManagers[0]!;
           }),
           startClient(full, at).then((c) => (startedNodes.push(c), c)),
         ] as const,
