@@ -60,6 +60,7 @@ const program = new Command('campaign')
   .option('-t, --test <pattern>', "only the tests matching this (vitest's -t), e.g. 'fault schedules \\[at-least-once\\]'")
   .option('--flink-version <version>', 'Flink release (default: FLINK_VERSION or the default release)')
   .option('--out <dir>', 'where campaign.json and index.html go (default: <out>/campaigns/<campaign id>)')
+  .option('--lock <file>', 'hold this lock file (flock) for each run on its own, so a campaign shares one Docker engine with other work (a run\'s wall time then includes its wait; scenario times do not)')
   .exitOverride();
 
 try {
@@ -68,7 +69,7 @@ try {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
   throw e;
 }
-const opts = program.opts<{ scenario: string; runs: number; untilFail?: boolean; shard?: Shard; seed?: number; test?: string; flinkVersion?: string; out?: string }>();
+const opts = program.opts<{ scenario: string; runs: number; untilFail?: boolean; shard?: Shard; seed?: number; test?: string; flinkVersion?: string; out?: string; lock?: string }>();
 
 try {
   process.exit(await main());
@@ -118,7 +119,7 @@ async function main(): Promise<number> {
   });
   for (const [i, planned] of mine.entries()) {
     if (interrupted) break;
-    const run = await runOnce(planned, { outDir, flinkVersion, tier, test: opts.test, outRoot: settings.outDir });
+    const run = await runOnce(planned, { outDir, flinkVersion, tier, test: opts.test, outRoot: settings.outDir, lock: opts.lock });
     report.runs.push(run);
     report.notRun = mine.length - report.runs.length;
     report.finishedAt = Date.now();
@@ -142,7 +143,7 @@ async function main(): Promise<number> {
 
 async function runOnce(
   planned: PlannedRun,
-  o: { outDir: string; outRoot: string; flinkVersion: string; tier?: string; test?: string },
+  o: { outDir: string; outRoot: string; flinkVersion: string; tier?: string; test?: string; lock?: string },
 ): Promise<CampaignRun> {
   const runId = newRunId();
   const started = Date.now();
@@ -151,7 +152,8 @@ async function runOnce(
   const args = ['vitest', 'run', '--project', 'cluster', scenarioFile(planned.scenario), ...(o.test ? ['-t', o.test] : [])];
   const env = { ...process.env, FLINK_VERSION: o.flinkVersion, HARNESS_RUN_ID: runId, HARNESS_SEED: String(planned.seed) };
   const exitCode = await new Promise<number>((resolve) => {
-    const child = spawn('npx', args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command, ...rest] = o.lock ? ['flock', o.lock, 'npx', ...args] : ['npx', ...args];
+    const child = spawn(command!, rest, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
     child.on('error', () => resolve(127));
