@@ -1,8 +1,12 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
+import pRetry from 'p-retry';
 import {
   isOpenTransactionState,
   parseTransactionDescription,
   parseTransactionList,
+  TransactionLogTally,
+  type DecodedRecord,
+  type PartitionTransactionLog,
   type TransactionDescription,
   type TransactionListing,
 } from './kafka-transactions.js';
@@ -29,16 +33,33 @@ export const OUTPUT_TOPIC_CONFIG: Readonly<Record<string, string>> = {
 const READ_UNCOMMITTED = 0;
 const READ_COMMITTED = 1;
 
-/** kafkajs's internal cluster, for the one request its admin cannot make with a chosen isolation level. */
+/** kafkajs's internal cluster, for the requests its admin cannot make: offsets with a chosen isolation level, raw fetches. */
 interface KafkajsCluster {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
+  refreshMetadata(): Promise<void>;
   addTargetTopic(topic: string): Promise<void>;
   findTopicPartitionMetadata(topic: string): { partitionId: number }[];
+  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
+  findBroker(args: { nodeId: string }): Promise<KafkajsBroker>;
   fetchTopicsOffset(topics: { topic: string; fromBeginning: boolean; partitions: { partition: number }[] }[]): Promise<
     { topic: string; partitions: { partition: number; offset: string }[] }[]
   >;
 }
+
+/** A broker connection of kafkajs's internal cluster: a Fetch whose records keep their batch's attributes. */
+interface KafkajsBroker {
+  fetch(request: {
+    replicaId: number;
+    isolationLevel: number;
+    maxWaitTime: number;
+    minBytes: number;
+    maxBytes: number;
+    topics: { topic: string; partitions: { partition: number; fetchOffset: string; maxBytes: number }[] }[];
+  }): Promise<{ responses: { topicName: string; partitions: { partition: number; messages: FetchedRecord[] }[] }[] }>;
+}
+
+type FetchedRecord = DecodedRecord & { batchContext: { firstOffset: string; lastOffsetDelta: number } };
 
 /** Where Kafka's own tools are in the broker image (containers/images/kafka: kafka-tools on the broker's classpath). */
 const TOOLS = ['java', '-Xmx128m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-cp', '/opt/kafka/libs/*'];
@@ -189,20 +210,68 @@ export class KafkaBroker {
     return this.listEndOffsets(topic, READ_COMMITTED);
   }
 
-  // kafkajs's admin has no isolation setting (it always asks READ_COMMITTED); its
-  // internal cluster takes one. kafkajs is pinned (2.2.4, no release since), so
-  // this private entry point does not move; it fails loudly if it ever does.
-  private async listEndOffsets(topic: string, isolationLevel: number): Promise<Map<number, bigint>> {
-    const create = Object.getOwnPropertySymbols(this.kafka).find((s) => s.description === 'private:Kafka:createCluster');
-    const factory = create && (this.kafka as unknown as Record<symbol, unknown>)[create];
-    if (typeof factory !== 'function') throw new Error('kafkajs has no private createCluster any more: list offsets another way');
-    const cluster = (factory as (o: object) => KafkajsCluster)({ isolationLevel, metadataMaxAge: 300_000, allowAutoTopicCreation: false });
-    await cluster.connect();
-    try {
+  private listEndOffsets(topic: string, isolationLevel: number): Promise<Map<number, bigint>> {
+    return this.withCluster(isolationLevel, async (cluster) => {
       await cluster.addTargetTopic(topic);
       const partitions = cluster.findTopicPartitionMetadata(topic).map((p) => ({ partition: p.partitionId }));
       const [offsets] = await cluster.fetchTopicsOffset([{ topic, fromBeginning: false, partitions }]);
       return new Map((offsets?.partitions ?? []).map((o) => [o.partition, BigInt(o.offset)]));
+    });
+  }
+
+  /**
+   * How every partition of `topic` was written, read from its record batches
+   * (read_uncommitted, log start to high watermark, control batches
+   * included): records outside transactions, the producers of transactional
+   * batches, COMMIT and ABORT markers. A Fetch of its own, not a consumer:
+   * kafkajs's consumer drops control records and hides fetches that hold
+   * only markers. Throws when a partition cannot be read to its end.
+   */
+  transactionLog(topic: string): Promise<PartitionTransactionLog[]> {
+    return this.withCluster(READ_UNCOMMITTED, async (cluster) => {
+      await cluster.addTargetTopic(topic);
+      const partitions = cluster.findTopicPartitionMetadata(topic).map((p) => ({ partition: p.partitionId }));
+      const offsets = async (fromBeginning: boolean) => {
+        const [o] = await cluster.fetchTopicsOffset([{ topic, fromBeginning, partitions }]);
+        return new Map((o?.partitions ?? []).map((x) => [x.partition, BigInt(x.offset)]));
+      };
+      const [starts, ends] = [await offsets(true), await offsets(false)];
+      const logs: PartitionTransactionLog[] = [];
+      for (const { partition } of [...partitions].sort((a, b) => a.partition - b.partition)) {
+        const from = starts.get(partition) ?? 0n;
+        const to = ends.get(partition) ?? 0n;
+        const tally = new TransactionLogTally(partition, from);
+        let next = from;
+        let empty = 0;
+        while (next < to) {
+          const fresh = (await fetchRecords(cluster, topic, partition, next)).filter((r) => BigInt(r.offset) >= next);
+          if (fresh.length === 0) {
+            if (++empty >= 20) throw new Error(`${topic}-${partition}: no record at offset ${next} in 20 fetches (high watermark ${to})`);
+            continue;
+          }
+          empty = 0;
+          for (const r of fresh) if (BigInt(r.offset) < to) tally.add(r);
+          // The end of the last batch: a compacted batch's last offsets hold no record.
+          const last = fresh[fresh.length - 1]!.batchContext;
+          next = BigInt(last.firstOffset) + BigInt(last.lastOffsetDelta) + 1n;
+        }
+        logs.push(tally.result(to));
+      }
+      return logs;
+    });
+  }
+
+  // kafkajs's admin has no isolation setting (it always asks READ_COMMITTED) and
+  // no raw fetch; its internal cluster has both. kafkajs is pinned (2.2.4, no
+  // release since), so this private entry point does not move; it fails loudly if it ever does.
+  private async withCluster<T>(isolationLevel: number, use: (cluster: KafkajsCluster) => Promise<T>): Promise<T> {
+    const create = Object.getOwnPropertySymbols(this.kafka).find((s) => s.description === 'private:Kafka:createCluster');
+    const factory = create && (this.kafka as unknown as Record<symbol, unknown>)[create];
+    if (typeof factory !== 'function') throw new Error('kafkajs has no private createCluster any more: read offsets and batches another way');
+    const cluster = (factory as (o: object) => KafkajsCluster)({ isolationLevel, metadataMaxAge: 300_000, allowAutoTopicCreation: false });
+    await cluster.connect();
+    try {
+      return await use(cluster);
     } finally {
       await cluster.disconnect().catch(() => undefined);
     }
@@ -221,9 +290,9 @@ export class KafkaBroker {
     return parseTransactionDescription(await this.transactionsTool(['describe', '--transactional-id', transactionalId]));
   }
 
-  /** Transactions of ids starting with `prefix` that are still open, described. */
-  async openTransactions(prefix: string): Promise<TransactionDescription[]> {
-    const open = (await this.transactions()).filter((t) => t.transactionalId.startsWith(prefix) && isOpenTransactionState(t.state));
+  /** Transactions of ids starting with `prefix` that are still open, described; from `listing` when the caller has just listed them. */
+  async openTransactions(prefix: string, listing?: readonly TransactionListing[]): Promise<TransactionDescription[]> {
+    const open = (listing ?? (await this.transactions())).filter((t) => t.transactionalId.startsWith(prefix) && isOpenTransactionState(t.state));
     const described: TransactionDescription[] = [];
     for (const t of open) described.push(await this.describeTransaction(t.transactionalId));
     // Listed open, but it may have ended between the two calls.
@@ -274,4 +343,25 @@ export class KafkaBroker {
     await this.adminClient?.disconnect().catch(() => undefined);
     this.adminClient = undefined;
   }
+}
+
+/** One Fetch of `topic`-`partition` from `offset` at its leader (read_uncommitted); retried on a moved leader or a lost connection. */
+function fetchRecords(cluster: KafkajsCluster, topic: string, partition: number, offset: bigint): Promise<FetchedRecord[]> {
+  return pRetry(
+    async () => {
+      const nodeId = Object.keys(cluster.findLeaderForPartitions(topic, [partition]))[0];
+      if (nodeId === undefined) throw new Error(`${topic}-${partition} has no leader`);
+      const broker = await cluster.findBroker({ nodeId });
+      const { responses } = await broker.fetch({
+        replicaId: -1,
+        isolationLevel: READ_UNCOMMITTED,
+        maxWaitTime: 100,
+        minBytes: 1,
+        maxBytes: 8 << 20,
+        topics: [{ topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes: 4 << 20 }] }],
+      });
+      return responses.find((t) => t.topicName === topic)?.partitions.find((p) => p.partition === partition)?.messages ?? [];
+    },
+    { retries: 3, minTimeout: 300, maxTimeout: 2_000, onFailedAttempt: () => cluster.refreshMetadata().catch(() => undefined) },
+  );
 }

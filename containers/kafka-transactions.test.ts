@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { isOpenTransactionState, parseTransactionDescription, parseTransactionList } from './kafka-transactions.js';
+import { isOpenTransactionState, parseTransactionDescription, parseTransactionList, TransactionLogTally, type DecodedRecord } from './kafka-transactions.js';
 
 // Verbatim output of Kafka 4.1.1's kafka-transactions.sh (TransactionsCommand) against a
 // transactional kafkajs producer into `output`: while its transaction was open, then aborted.
@@ -36,5 +37,61 @@ describe("kafka-transactions.sh output", () => {
   test('open states hold the last stable offset back; ended ones do not', () => {
     for (const s of ['Ongoing', 'PrepareCommit', 'PrepareAbort', 'PrepareEpochFence']) expect(isOpenTransactionState(s)).toBe(true);
     for (const s of ['Empty', 'CompleteCommit', 'CompleteAbort', 'Dead']) expect(isOpenTransactionState(s)).toBe(false);
+  });
+});
+
+/** ControlRecordKey as the broker writes it: version 0, type (0 ABORT, 1 COMMIT). */
+const controlKey = (type: number) => Buffer.from([0, 0, 0, type]);
+
+describe('the record batches of a partition, tallied', () => {
+  // A log as batches: data batches (transactional or not, of a producer id) and control batches (COMMIT / ABORT markers).
+  const batchArb = fc.oneof(
+    fc.record({ kind: fc.constant('data' as const), transactional: fc.boolean(), producerId: fc.constantFrom('-1', '3', '4'), records: fc.integer({ min: 1, max: 4 }) }),
+    fc.record({ kind: fc.constant('control' as const), transactional: fc.constant(true), producerId: fc.constantFrom('3', '4'), commit: fc.boolean() }),
+  );
+
+  test('counts records outside transactions, the transactional producers and the markers', () => {
+    fc.assert(
+      fc.property(fc.array(batchArb, { maxLength: 12 }), (batches) => {
+        const tally = new TransactionLogTally(1, 0n);
+        let offset = 0;
+        for (const b of batches) {
+          const n = b.kind === 'data' ? b.records : 1;
+          for (let i = 0; i < n; i++) {
+            const r: DecodedRecord = {
+              offset: String(offset++),
+              key: b.kind === 'control' ? controlKey(b.commit ? 1 : 0) : Buffer.from('k'),
+              isControlRecord: b.kind === 'control',
+              batchContext: { inTransaction: b.transactional, producerId: b.producerId },
+            };
+            tally.add(r);
+          }
+        }
+        const data = batches.filter((b) => b.kind === 'data');
+        const outside = data.filter((b) => !b.transactional);
+        const firstOutside = batches.findIndex((b) => b.kind === 'data' && !b.transactional);
+        const offsetOf = (i: number) => batches.slice(0, i).reduce((n, b) => n + (b.kind === 'data' ? b.records : 1), 0);
+        const control = batches.filter((b) => b.kind === 'control');
+        expect(tally.result(BigInt(offset))).toEqual({
+          partition: 1,
+          from: '0',
+          to: String(offset),
+          dataRecords: data.reduce((n, b) => n + b.records, 0),
+          outsideTransactions: outside.reduce((n, b) => n + b.records, 0),
+          ...(firstOutside >= 0 ? { firstOutsideOffset: String(offsetOf(firstOutside)) } : {}),
+          transactionalProducers: [...new Set(data.filter((b) => b.transactional).map((b) => b.producerId))].sort(),
+          commitMarkers: control.filter((b) => b.commit).length,
+          abortMarkers: control.filter((b) => !b.commit).length,
+          committingProducers: [...new Set(control.filter((b) => b.commit).map((b) => b.producerId))].sort(),
+        });
+      }),
+    );
+  });
+
+  test('a control record with a key of an unknown type is neither a commit nor an abort', () => {
+    const tally = new TransactionLogTally(0, 5n);
+    tally.add({ offset: '5', key: controlKey(7), isControlRecord: true, batchContext: { inTransaction: true, producerId: '3' } });
+    tally.add({ offset: '6', key: null, isControlRecord: true, batchContext: { inTransaction: true, producerId: '3' } });
+    expect(tally.result(7n)).toMatchObject({ from: '5', dataRecords: 0, commitMarkers: 0, abortMarkers: 0, committingProducers: [] });
   });
 });

@@ -87,3 +87,85 @@ function optionalMs(cell: string | undefined): number | undefined {
   const n = Number(cell);
   return cell === undefined || cell === '' || cell === 'None' || !Number.isFinite(n) || n < 0 ? undefined : n;
 }
+
+/**
+ * How one partition's log was written, from its record batches (Kafka's v2
+ * log format): a transactional producer sets the batch's isTransactional
+ * attribute and ends each transaction with a control batch (a COMMIT or
+ * ABORT marker) under its producer id. Offsets and producer ids as decimal
+ * strings (JSON, int64).
+ */
+export interface PartitionTransactionLog {
+  partition: number;
+  /** Where the read started (the log start) and the offset it reached (the high watermark). */
+  from: string;
+  to: string;
+  /** Records that are not control records. */
+  dataRecords: number;
+  /** Data records in batches without the isTransactional attribute: written outside any transaction. */
+  outsideTransactions: number;
+  firstOutsideOffset?: string;
+  /** Distinct producer ids of the transactional data batches. */
+  transactionalProducers: string[];
+  commitMarkers: number;
+  abortMarkers: number;
+  /** Distinct producer ids that wrote a COMMIT marker. */
+  committingProducers: string[];
+}
+
+/** A record as kafkajs decodes it from a fetch (protocol/recordBatch): its batch's attributes in batchContext. */
+export interface DecodedRecord {
+  offset: string;
+  key: Buffer | null;
+  isControlRecord: boolean;
+  batchContext: { inTransaction: boolean; producerId: string };
+}
+
+/** ControlRecordKey: version int16, type int16 (0 ABORT, 1 COMMIT). */
+function controlType(key: Buffer | null): 'commit' | 'abort' | 'unknown' {
+  if (!key || key.length < 4) return 'unknown';
+  const type = key.readInt16BE(2);
+  return type === 1 ? 'commit' : type === 0 ? 'abort' : 'unknown';
+}
+
+/** Tallies one partition's records, in offset order, into a PartitionTransactionLog. */
+export class TransactionLogTally {
+  private dataRecords = 0;
+  private outside = 0;
+  private firstOutside?: string;
+  private readonly producers = new Set<string>();
+  private commits = 0;
+  private aborts = 0;
+  private readonly committing = new Set<string>();
+
+  constructor(private readonly partition: number, private readonly from: bigint) {}
+
+  add(r: DecodedRecord): void {
+    if (r.isControlRecord) {
+      const type = controlType(r.key);
+      if (type === 'commit') {
+        this.commits++;
+        this.committing.add(r.batchContext.producerId);
+      } else if (type === 'abort') this.aborts++;
+      return;
+    }
+    this.dataRecords++;
+    if (r.batchContext.inTransaction) this.producers.add(r.batchContext.producerId);
+    else if (this.outside++ === 0) this.firstOutside = r.offset;
+  }
+
+  result(to: bigint): PartitionTransactionLog {
+    return {
+      partition: this.partition,
+      from: String(this.from),
+      to: String(to),
+      dataRecords: this.dataRecords,
+      outsideTransactions: this.outside,
+      ...(this.firstOutside === undefined ? {} : { firstOutsideOffset: this.firstOutside }),
+      transactionalProducers: [...this.producers].sort(),
+      commitMarkers: this.commits,
+      abortMarkers: this.aborts,
+      committingProducers: [...this.committing].sort(),
+    };
+  }
+}
