@@ -3,11 +3,15 @@
 // complete only if every job was stopped before the last read and the reader
 // reached the end of every partition; for the exactly-once sink the broker
 // must also show nothing left in flight: the last stable offset at the high
-// watermark and no open transaction of the job's transactional-id prefix.
+// watermark and no open transaction of the job's transactional-id prefix; and
+// that the output was written in the job's transactions at all: every record
+// in a transactional batch of a producer of the prefix, and at least one
+// COMMIT marker of such a producer (Kafka's own log, read batch by batch).
 //
 // Judged from each check's data, not its `ok`: the rule, not the recorder,
 // decides. The last check of each name counts (a fence is run once; a second
 // one supersedes the first).
+import type { PartitionTransactionLog, TransactionListing } from '../containers/kafka-transactions.js';
 import type { HistoryEvent, SinkSemantics } from '../history/types.js';
 import type { Reason } from './outcome.js';
 
@@ -18,6 +22,7 @@ export const FENCE_CHECK = 'fence';
 export const FENCE_DRAIN_CHECK = 'fence-drain';
 export const EOS_LSO_CHECK = 'eos-lso';
 export const EOS_OPEN_TRANSACTIONS_CHECK = 'eos-open-transactions';
+export const EOS_TRANSACTIONAL_OUTPUT_CHECK = 'eos-transactional-output';
 /** Recorded only when the window operator's numLateRecordsDropped could not be read (judged by assertions/late-drops.ts). */
 export const LATE_DROPS_CHECK = 'late-drops-metric';
 
@@ -40,6 +45,16 @@ export interface PartitionEnd {
   lso: string;
   /** 'fence-drain' only: the reader's position (next offset to read). */
   read?: string;
+}
+
+/** The 'eos-transactional-output' check's data: how `output` was written, and the transactional ids of the job's prefix. */
+export interface TransactionalOutputData {
+  topic: string;
+  prefix: string;
+  /** `kafka-transactions.sh list`, the ids starting with the prefix. */
+  transactionalIds: Pick<TransactionListing, 'transactionalId' | 'producerId' | 'state'>[];
+  /** Per partition, read from its record batches after the jobs ended. */
+  partitions: PartitionTransactionLog[];
 }
 
 const ENDED = new Set(['FINISHED', 'CANCELED', 'FAILED']);
@@ -155,5 +170,117 @@ export function fenceReasons(history: { readonly events: readonly HistoryEvent[]
       evidence: { open },
     });
   }
+  reasons.push(...transactionalOutputReasons(history.events, drainParts, cleanStop));
   return reasons;
+}
+
+function transactionalDataOf(c: CheckEvent | undefined): TransactionalOutputData | undefined {
+  const d = c?.data;
+  if (!d || d.unavailable === true || typeof d.prefix !== 'string' || !Array.isArray(d.transactionalIds) || !Array.isArray(d.partitions)) return undefined;
+  const partitionOk = (p: Record<string, unknown>) =>
+    typeof p.partition === 'number' && offset(p.to) !== undefined && typeof p.dataRecords === 'number' && typeof p.outsideTransactions === 'number' &&
+    Array.isArray(p.transactionalProducers) && Array.isArray(p.committingProducers);
+  return (d.partitions as Record<string, unknown>[]).every((p) => typeof p === 'object' && p !== null && partitionOk(p)) ? (d as unknown as TransactionalOutputData) : undefined;
+}
+
+/** One thing that keeps the fence's read from showing the job's transactions. */
+export interface TransactionalFinding {
+  /** outside: records in no transaction; foreign: in transactions of producers not of the prefix; no-commit: no COMMIT marker of the prefix's producers. */
+  kind: 'outside' | 'foreign' | 'no-commit';
+  text: string;
+}
+
+/**
+ * What keeps `data` from showing that the job wrote its output in its own
+ * transactions (empty: it shows it, or there was no output). fence.ts sets
+ * the check's ok from it; fenceReasons judges by it.
+ */
+export function transactionalOutputFindings(data: TransactionalOutputData): TransactionalFinding[] {
+  const records = data.partitions.reduce((n, p) => n + p.dataRecords, 0);
+  if (records === 0) return [];
+  const producers = new Set(data.transactionalIds.map((t) => String(t.producerId)));
+  const findings: TransactionalFinding[] = [];
+  const outside = data.partitions.filter((p) => p.outsideTransactions > 0);
+  if (outside.length > 0) {
+    findings.push({
+      kind: 'outside',
+      text: `records written outside any transaction: ${outside.map((p) => `${data.topic}-${p.partition} ${p.outsideTransactions} of ${p.dataRecords} (first at offset ${p.firstOutsideOffset ?? '?'})`).join(', ')}`,
+    });
+  }
+  const foreign = data.partitions
+    .map((p) => ({ partition: p.partition, producers: p.transactionalProducers.filter((id) => !producers.has(id)) }))
+    .filter((p) => p.producers.length > 0);
+  if (foreign.length > 0) {
+    findings.push({
+      kind: 'foreign',
+      text: `transactional records of producer ids no transactional id of '${data.prefix}*' holds: ${foreign.map((p) => `${data.topic}-${p.partition} (${p.producers.slice(0, 5).join(', ')}${p.producers.length > 5 ? ', ...' : ''})`).join(', ')}`,
+    });
+  }
+  if (!data.partitions.some((p) => p.committingProducers.some((id) => producers.has(id)))) {
+    findings.push({
+      kind: 'no-commit',
+      text: `no COMMIT marker of a producer of '${data.prefix}*' in '${data.topic}' (${data.transactionalIds.length} transactional id(s) of the prefix known to the broker)`,
+    });
+  }
+  return findings;
+}
+
+/**
+ * Exactly-once claimed: the fence's read of the output's record batches must
+ * show the job's transactions (transactionalOutputFindings). Not read, or not
+ * to where the final read went: inconclusive, never a pass.
+ */
+function transactionalOutputReasons(events: readonly HistoryEvent[], drained: PartitionEnd[] | undefined, cleanStop: boolean): Reason[] {
+  const check = lastCheck(events, EOS_TRANSACTIONAL_OUTPUT_CHECK);
+  const data = transactionalDataOf(check);
+  if (!data) {
+    return [{
+      code: 'eos.check-unavailable',
+      effect: 'inconclusive',
+      message: check ? `the output's record batches could not be read for transactions: ${check.detail}` : "the output's record batches were not read for transactions",
+      evidence: { check: EOS_TRANSACTIONAL_OUTPUT_CHECK },
+    }];
+  }
+  // Every partition the final read went through, read for batches at least as far.
+  const short = (drained ?? []).filter((d) => {
+    const log = data.partitions.find((p) => p.partition === d.partition);
+    return !log || offset(log.to)! < offset(d.hwm)!;
+  });
+  if (short.length > 0) {
+    return [{
+      code: 'eos.check-unavailable',
+      effect: 'inconclusive',
+      message: `the output's record batches were not read as far as the final read: ${short.map((d) => `${data.topic}-${d.partition} (high watermark ${d.hwm})`).join(', ')}`,
+      evidence: { check: EOS_TRANSACTIONAL_OUTPUT_CHECK, partitions: short },
+    }];
+  }
+  const findings = transactionalOutputFindings(data);
+  const summary = data.partitions.map((p) => ({
+    partition: p.partition,
+    dataRecords: p.dataRecords,
+    outsideTransactions: p.outsideTransactions,
+    ...(p.firstOutsideOffset === undefined ? {} : { firstOutsideOffset: p.firstOutsideOffset }),
+    commitMarkers: p.commitMarkers,
+    abortMarkers: p.abortMarkers,
+  }));
+  if (findings.length > 0) {
+    // Records outside the job's transactions are no matter of how the job ended; a
+    // job cancelled before its first commit leaves none, which is not a defect.
+    const onlyUncommitted = findings.every((f) => f.kind === 'no-commit') && !cleanStop;
+    return [{
+      code: 'eos.not-transactional',
+      effect: onlyUncommitted ? 'inconclusive' : 'fail',
+      message: `the run claims the exactly-once sink, but its output was not written in the job's transactions: ${findings.map((f) => f.text).join('; ')}${onlyUncommitted ? ' (after a cancel)' : ''}`,
+      evidence: { prefix: data.prefix, transactionalIds: data.transactionalIds.length, partitions: summary },
+    }];
+  }
+  const records = summary.reduce((n, p) => n + p.dataRecords, 0);
+  return [{
+    code: 'eos.transactional-output',
+    effect: 'info',
+    message: records === 0
+      ? `no record in '${data.topic}' to show transactions`
+      : `all ${records} records of '${data.topic}' in transactions of '${data.prefix}*' (${summary.reduce((n, p) => n + p.commitMarkers, 0)} commit markers)`,
+    evidence: { partitions: summary },
+  }];
 }

@@ -42,6 +42,7 @@ export type ReasonCode =
   | 'eos.lingering-transaction'
   | 'eos.lso-below-hwm'
   | 'eos.check-unavailable'
+  | 'eos.not-transactional'
   // the scenario itself
   | 'scenario.assertion'
   | 'scenario.error'

@@ -2,12 +2,14 @@
 // complete and output has settled, read the window operator's late drops,
 // stop every running job so it writes nothing more, then read `output` to its
 // end. For the exactly-once sink also: the last stable offset must reach the
-// high watermark, and no transaction of the job's transactional-id prefix may
-// be left open. Each step leaves a 'check' (or 'metric') event in the history;
+// high watermark, no transaction of the job's transactional-id prefix may be
+// left open, and the output's record batches must show it was written in the
+// job's transactions (an at-least-once sink claiming exactly-once writes none,
+// and without a fault nothing else shows it). Each step leaves a 'check' (or 'metric') event in the history;
 // assertions/fence-evidence.ts judges them (fenceReasons). Nothing here
 // judges: a step that cannot be done is recorded as such, never thrown past.
 import type { KafkaBroker } from '../../containers/kafka-broker.js';
-import type { TransactionDescription } from '../../containers/kafka-transactions.js';
+import type { PartitionTransactionLog, TransactionDescription, TransactionListing } from '../../containers/kafka-transactions.js';
 import type { FlinkRest, JobState } from '../../containers/flink-rest.js';
 import type { OutputTap } from '../../containers/output-tap.js';
 import { StopWaiting, waitFor } from '../../containers/wait.js';
@@ -16,12 +18,15 @@ import type { SinkSemantics } from '../../history/types.js';
 import {
   EOS_LSO_CHECK,
   EOS_OPEN_TRANSACTIONS_CHECK,
+  EOS_TRANSACTIONAL_OUTPUT_CHECK,
   FENCE_CHECK,
   FENCE_DRAIN_CHECK,
   LATE_DROPS_CHECK,
   LATE_DROPS_METRIC,
+  transactionalOutputFindings,
   type FencedJob,
   type PartitionEnd,
+  type TransactionalOutputData,
 } from '../../assertions/fence-evidence.js';
 
 /** The Click Event Count job's names (job/ ClickEventCount.java). */
@@ -53,7 +58,9 @@ export interface FenceResult {
   drained: boolean;
   /** Exactly-once only: open transactions of the prefix (undefined when not checked or the check failed). */
   openTransactions?: TransactionDescription[];
-  /** Wall time of each step, ms. */
+  /** Exactly-once only: how each partition of the output was written (undefined when not read or the read failed). */
+  transactionLog?: PartitionTransactionLog[];
+  /** Wall time of each step, ms (transactionsMs: listing the prefix's transactions and reading the output's batches). */
   timings: { metricsMs: number; stopMs: number; lsoMs: number; drainMs: number; transactionsMs: number; totalMs: number };
 }
 
@@ -189,12 +196,22 @@ export async function fenceAndDrain(tb: Testbed, options: FenceOptions): Promise
   }
   mark('drainMs');
 
-  // 6. Exactly-once: no transaction of the job's prefix left open.
+  // 6. Exactly-once: no transaction of the job's prefix left open, and the output written in its transactions.
   let openTransactions: TransactionDescription[] | undefined;
+  let transactionLog: PartitionTransactionLog[] | undefined;
   if (options.sink === 'exactly-once') {
     const prefix = options.transactionalIdPrefix ?? TRANSACTIONAL_ID_PREFIX;
+    // One listing for both checks (each run of the tool starts a JVM).
+    let listing: TransactionListing[] | undefined;
+    let listError = '';
     try {
-      openTransactions = await kafka.openTransactions(prefix);
+      listing = await kafka.transactions();
+    } catch (e) {
+      listError = firstLine(e);
+    }
+    try {
+      if (!listing) throw new Error(listError);
+      openTransactions = await kafka.openTransactions(prefix, listing);
       history.check(
         EOS_OPEN_TRANSACTIONS_CHECK,
         openTransactions.length === 0,
@@ -206,12 +223,33 @@ export async function fenceAndDrain(tb: Testbed, options: FenceOptions): Promise
     } catch (e) {
       history.check(EOS_OPEN_TRANSACTIONS_CHECK, false, `could not list the transactions of '${prefix}*': ${firstLine(e)}`, { prefix, unavailable: true });
     }
+    try {
+      if (!listing) throw new Error(`could not list the transactions of '${prefix}*': ${listError}`);
+      transactionLog = await kafka.transactionLog(topic);
+      const data: TransactionalOutputData = {
+        topic,
+        prefix,
+        transactionalIds: listing.filter((t) => t.transactionalId.startsWith(prefix)).map(({ transactionalId, producerId, state }) => ({ transactionalId, producerId, state })),
+        partitions: transactionLog,
+      };
+      const findings = transactionalOutputFindings(data);
+      history.check(
+        EOS_TRANSACTIONAL_OUTPUT_CHECK,
+        findings.length === 0,
+        findings.length === 0
+          ? `'${topic}' as written: ${transactionLog.map((p) => `p${p.partition} ${p.dataRecords} records, ${p.outsideTransactions} outside transactions, ${p.commitMarkers} commit / ${p.abortMarkers} abort markers`).join('; ')}; ${data.transactionalIds.length} transactional id(s) of '${prefix}*'`
+          : findings.map((f) => f.text).join('; '),
+        { ...data },
+      );
+    } catch (e) {
+      history.check(EOS_TRANSACTIONAL_OUTPUT_CHECK, false, `could not read how '${topic}' was written: ${firstLine(e)}`, { topic, prefix, unavailable: true });
+    }
     mark('transactionsMs');
   }
 
   timings.totalMs = Date.now() - started;
   history.note(`fence: ${jobs.length} job(s) stopped, output ${drained ? 'drained' : 'NOT drained'} in ${timings.totalMs} ms (${JSON.stringify(timings)})`);
-  return { jobs, lateRecordsDropped, ends, drained, openTransactions, timings };
+  return { jobs, lateRecordsDropped, ends, drained, openTransactions, transactionLog, timings };
 }
 
 /** High watermark (read_uncommitted end) and last stable offset of every partition, as strings (JSON). */

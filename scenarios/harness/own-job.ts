@@ -12,7 +12,6 @@ import { faultEvidence } from '../../assertions/fault-evidence.js';
 import { fenceReasons } from '../../assertions/fence-evidence.js';
 import { idOutput, keyedOutput, keyedValues } from '../../assertions/keyed-output.js';
 import { decide, describeOutcome, type Reason, type ScenarioOutcome } from '../../assertions/outcome.js';
-import { transactionalOutputReasons } from '../../assertions/transactional-output.js';
 import { BUILTIN_JAR, jobSpecOf, loadJobDeclaration, type GeneratorSpec, type JobDeclaration } from '../../config/job-declaration.js';
 import { REPO_ROOT } from '../../config/settings.js';
 import type { ClusterImages } from '../../containers/images/index.js';
@@ -197,7 +196,6 @@ export async function judgeOwnJob(
     ...(d.deterministic || d.reference === 'distinct-input' ? differentialReasons(diff) : notDeterministic()),
     ...(recordIds ? recordIdReasons(recordIds) : []),
     ...fenceReasons(history, d.sink),
-    ...transactionalOutputReasons(history, d.sink),
     ...faultEvidence(history),
   ];
   const outcome = decide(reasons);
