@@ -1,6 +1,15 @@
 import { describe, expect, test } from 'vitest';
 import { expectVerdictOk } from '../assertions/expect-verdict.js';
-import { EOS_LSO_CHECK, EOS_OPEN_TRANSACTIONS_CHECK, FENCE_CHECK, FENCE_DRAIN_CHECK, fenceReasons, type PartitionEnd } from '../assertions/fence-evidence.js';
+import {
+  EOS_LSO_CHECK,
+  EOS_OPEN_TRANSACTIONS_CHECK,
+  EOS_TRANSACTIONAL_OUTPUT_CHECK,
+  FENCE_CHECK,
+  FENCE_DRAIN_CHECK,
+  fenceReasons,
+  type PartitionEnd,
+  type TransactionalOutputData,
+} from '../assertions/fence-evidence.js';
 import { LATE_DROPS_METRIC } from '../assertions/late-drops.js';
 import { decide } from '../assertions/outcome.js';
 import { allTasksRunning, taskCounts } from '../containers/flink-rest.js';
@@ -17,15 +26,16 @@ import { newestWindowStart } from './harness/output-progress.js';
 import { runScenario } from './harness/scenario.js';
 
 // The fence before the final read (scenarios/harness/fence.ts) on a real
-// cluster: first shown able to fail (a transaction left open in `output`),
-// then at the end of the exactly-once TaskManager-kill run.
+// cluster: first shown able to fail (a transaction left open in `output`; a
+// record written outside any transaction), then at the end of the
+// exactly-once TaskManager-kill run.
 
 type Check = Extract<HistoryEvent, { kind: 'check' }>;
 const lastCheck = (events: readonly HistoryEvent[], name: string) =>
   events.filter((e): e is Check => e.kind === 'check' && e.name === name).at(-1);
 
 describe('the fence before the final read', () => {
-  test('negative control: a transaction left open in `output` holds the last stable offset below the high watermark and is listed as open', async () => {
+  test('negative control: a transaction left open in `output` holds the last stable offset below the high watermark and is listed as open; a record written outside any transaction is found', async () => {
     await runScenario('exactly-once-fence-negative-control', { taskManagers: 0, outputIsolation: 'read_committed' }, async (s) => {
       const kafka = s.cluster.kafka.kafka;
       // A writer of the job's transactional-id prefix: one committed record, then a transaction it never ends.
@@ -69,10 +79,33 @@ describe('the fence before the final read', () => {
         expect(verdict.outcome).toBe('fail');
         expect(verdict.reasons.filter((r) => r.effect === 'fail').map((r) => r.code).sort()).toEqual(['eos.lingering-transaction', 'eos.lso-below-hwm']);
 
+        // Every record so far in a transaction of the prefix, one of them committed: written transactionally.
+        expect(lastCheck(events, EOS_TRANSACTIONAL_OUTPUT_CHECK)).toMatchObject({ ok: true });
+
         // Once the transaction is aborted, the same checks pass: the control is what made them fail.
         await open.abort();
         s.extra.fenceAfterAbort = await fenceAndDrain(s, { sink: 'exactly-once', tap: s.tap, lsoDeadlineMs: 10_000 });
         expect(decide(fenceReasons({ events: s.history.events }, 'exactly-once')).outcome).toBe('pass');
+
+        // A record without a transaction (what an at-least-once sink writes): p1 holds the aborted record (0), its marker (1), then it (2).
+        const plain = kafka.producer({ idempotent: false });
+        await plain.connect();
+        try {
+          await plain.send({ topic: 'output', messages: [{ partition: 1, value: 'no transaction' }] });
+        } finally {
+          await plain.disconnect().catch(() => undefined);
+        }
+        s.extra.fenceWithPlainRecord = await fenceAndDrain(s, { sink: 'exactly-once', tap: s.tap, lsoDeadlineMs: 10_000 });
+        const written = lastCheck(s.history.events, EOS_TRANSACTIONAL_OUTPUT_CHECK)!;
+        expect(written.ok).toBe(false);
+        expect((written.data as unknown as TransactionalOutputData).partitions).toEqual([
+          expect.objectContaining({ partition: 0, dataRecords: 2, outsideTransactions: 0, commitMarkers: 1, abortMarkers: 1 }),
+          expect.objectContaining({ partition: 1, dataRecords: 2, outsideTransactions: 1, firstOutsideOffset: '2', commitMarkers: 0, abortMarkers: 1 }),
+        ]);
+        const withPlain = decide(fenceReasons({ events: s.history.events }, 'exactly-once'));
+        s.extra.fenceOutcomeWithPlainRecord = withPlain;
+        expect(withPlain.outcome).toBe('fail');
+        expect(withPlain.reasons.filter((r) => r.effect === 'fail').map((r) => r.code)).toEqual(['eos.not-transactional']);
       } finally {
         await producer.disconnect().catch(() => undefined);
       }
@@ -139,7 +172,13 @@ describe('the fence before the final read', () => {
         s.extra.fence = fenced;
         const outcome = decide(fenceReasons({ events: s.history.events }, 'exactly-once'));
         s.extra.fenceOutcome = outcome;
-        console.log(`fence: ${JSON.stringify({ timings: fenced.timings, jobs: fenced.jobs, ends: fenced.ends, open: fenced.openTransactions, late: fenced.lateRecordsDropped })}`);
+        console.log(`fence: ${JSON.stringify({ timings: fenced.timings, jobs: fenced.jobs, ends: fenced.ends, open: fenced.openTransactions, late: fenced.lateRecordsDropped, log: fenced.transactionLog })}`);
+        // Written by the job's transactions: no record outside one, commits on every partition with output.
+        expect(lastCheck(s.history.events, EOS_TRANSACTIONAL_OUTPUT_CHECK)).toMatchObject({ ok: true });
+        for (const p of fenced.transactionLog ?? []) {
+          expect(p.outsideTransactions, `output-${p.partition} records outside transactions`).toBe(0);
+          if (p.dataRecords > 0) expect(p.commitMarkers, `output-${p.partition} commit markers`).toBeGreaterThan(0);
+        }
         expect(fenced.jobs).toEqual([expect.objectContaining({ jobId, how: 'stop-with-savepoint', finalState: 'FINISHED' })]);
         expect(s.history.events.filter((e) => e.kind === 'metric' && e.name === LATE_DROPS_METRIC)).toEqual([
           expect.objectContaining({ jobId, vertex: 'ClickEvent Counter', value: 0 }),
