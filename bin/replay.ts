@@ -7,13 +7,14 @@ import { spawn } from 'node:child_process';
 import { CommanderError } from 'commander';
 import { REPO_ROOT } from '../config/settings.js';
 import { parseReplayArgs, replayEnv, replayVitestArgs, type ReplayArgs } from '../faults/schedule/replay-args.js';
+import { SCHEDULE_SUITES } from '../faults/schedule/suites.js';
 
 let args: ReplayArgs;
 try {
   args = parseReplayArgs(process.argv.slice(2));
 } catch (e) {
   const message = e instanceof CommanderError ? e.message : String(e);
-  process.stderr.write(`${message}\n\nusage: npm run replay -- --suite <at-least-once|exactly-once|control-no-checkpointing> --seed <n> --path <p> [--replay-path <r>] [--shrink]\n`);
+  process.stderr.write(`${message}\n\nusage: npm run replay -- --suite <${SCHEDULE_SUITES.map((s) => s.id).join('|')}> --seed <n> --path <p> [--replay-path <r>] [--shrink]\n`);
   process.exit(2);
 }
 

@@ -8,6 +8,7 @@ import { allTasksRunning, taskCounts } from '../../containers/flink-rest.js';
 import { StopWaiting, waitFor } from '../../containers/wait.js';
 import { decodeWindowCount } from '../../history/decode-output.js';
 import { WINDOW_MS } from '../../history/types.js';
+import { KAFKA_METADATA_CHECK } from '../broker-leader.js';
 import { attemptTotal, isTaskManagerOf, nodeAddresses, taskManagersHostingJob } from './cluster-view.js';
 import { availableSlots, jobExpectation, runningTaskManagers, type ScheduleModel } from './model.js';
 import { bound, type ScheduleReal } from './real.js';
@@ -123,6 +124,65 @@ export async function expectBrokerUp(r: ScheduleReal): Promise<void> {
     },
     { timeoutMs: bound(r, 90_000), intervalMs: 1_000, diagnose: () => cluster.diagnose(r.jobId) },
   );
+}
+
+/** Every broker container runs and is in the ISR of every partition of input and output (a replicated Kafka whole again). */
+export async function expectBrokersInSync(r: ScheduleReal): Promise<void> {
+  const { cluster } = r.world;
+  const { kafka } = cluster;
+  for (const b of kafka.brokers) expect(await b.node.isRunning(), `${b.node.name} running after the step`).toBe(true);
+  await waitFor(
+    `all ${kafka.brokers.length} brokers in the ISR of every partition of input and output`,
+    async (seen) => {
+      const parts = await Promise.all(['input', 'output'].map((t) => kafka.partitions(t))).then((p) => p.flat(), (e) => (seen(String((e as Error).message)), undefined));
+      if (!parts) {
+        await kafka.closeAdmin();
+        return undefined;
+      }
+      const short = parts.filter((p) => kafka.brokers.some((b) => !p.isr.includes(b.nodeId)));
+      seen(short.length ? short.map((p) => `${p.topic}-${p.partition} isr ${p.isr.join(',')}`).join('; ') : 'all in sync');
+      return short.length === 0 ? true : undefined;
+    },
+    { timeoutMs: bound(r, 90_000), intervalMs: 1_000, diagnose: () => cluster.diagnose(r.jobId) },
+  );
+}
+
+/**
+ * What the brokers' metadata showed after a replicated-Kafka fault on
+ * `target` since `since`, as the fault recorded it (faults/broker-leader.ts):
+ * the model predicts it moved (a new partition leader, a new coordinator).
+ */
+export function expectMetadataMoved(r: ScheduleReal, since: number, target: string): string[] {
+  const checks = r.world.history.events.filter(
+    (e): e is Extract<typeof e, { kind: 'check' }> => e.kind === 'check' && e.name === KAFKA_METADATA_CHECK && e.t >= since && e.data?.target === target,
+  );
+  expect(checks.length, `the brokers' metadata read after the fault on ${target}`).toBeGreaterThan(0);
+  for (const c of checks) expect(c.ok, `the brokers' metadata after the fault on ${target}: ${c.detail}`).toBe(true);
+  return checks.map((c) => c.detail);
+}
+
+/** The job's newest completed checkpoint now (undefined: none yet). */
+export const lastCompletedCheckpoint = async (r: ScheduleReal): Promise<number | undefined> =>
+  (await r.world.cluster.rest.checkpoints(r.jobId)).latest.completed?.id ?? undefined;
+
+/**
+ * The job (same id) restored, at or after `since`, a checkpoint no older than
+ * `lastBefore` (the newest one completed before the fault): what a JobManager
+ * failover must do. Returns what Flink reports as restored.
+ */
+export async function expectRestoredSince(r: ScheduleReal, since: number, lastBefore: number | undefined): Promise<{ id: number; external_path: string }> {
+  const { cluster } = r.world;
+  const restored = await waitFor(
+    `job ${r.jobId} to report a checkpoint restored after the fault`,
+    async (seen) => {
+      const c = (await cluster.rest.checkpoints(r.jobId)).latest.restored;
+      seen(c ? `checkpoint ${c.id} restored at ${new Date(c.restore_timestamp).toISOString()}` : 'nothing restored');
+      return c && c.restore_timestamp >= since ? c : undefined;
+    },
+    { timeoutMs: bound(r, 90_000), diagnose: () => cluster.diagnose(r.jobId) },
+  );
+  if (lastBefore !== undefined) expect(restored.id, `restored checkpoint vs the last one completed before the fault (${lastBefore})`).toBeGreaterThanOrEqual(lastBefore);
+  return restored;
 }
 
 /** Output windows read so far that start after `eventTimeMs` (event time). */

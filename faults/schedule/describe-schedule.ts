@@ -1,11 +1,11 @@
 // Schedules as a person reads them, and the one command that replays one.
-import { describeAction } from './model.js';
+import { describeAction, describeTopology } from './model.js';
 import { SLOTS_PER_TASK_MANAGER, START_TASK_MANAGERS, type Schedule } from './schedule-arbitrary.js';
 
 /** The schedule as generated: its start and every planned step (a step whose precondition fails is skipped at run time). */
 export function describeSchedule(s: Schedule): string[] {
   const lines = [
-    `start: job p=${s.start.parallelism} submitted via ${s.start.via}; ${START_TASK_MANAGERS} TaskManager x ${SLOTS_PER_TASK_MANAGER} slots; profile ${s.start.profile}`,
+    `start: job p=${s.start.parallelism} submitted via ${s.start.via}; ${START_TASK_MANAGERS} TaskManager x ${SLOTS_PER_TASK_MANAGER} slots; profile ${s.start.profile}; ${describeTopology(s.start.topology)}`,
   ];
   const planned: string[] = [];
   for (const c of s.commands) planned.push(String(c));

@@ -2,6 +2,7 @@
 // job after each step, beside the real system (fast-check model-based testing).
 // Pure data and pure functions: preconditions, transitions and predictions are
 // unit-tested without a cluster.
+import { topologyLacks, topologyOf, type TopologyNeed } from '../../containers/topology.js';
 
 export type Via = 'cli' | 'rest';
 
@@ -19,13 +20,51 @@ export type Action =
   | { kind: 'savepoint-resume'; via: Via; parallelism: number }
   | { kind: 'pause-taskmanager'; pick: number; seconds: number; timing: Timing }
   | { kind: 'restart-kafka' }
-  | { kind: 'wait-windows'; windows: number };
+  | { kind: 'wait-windows'; windows: number }
+  // Faults of the topology (HA, three brokers, a partitionable network): each heals within its step.
+  | { kind: 'kill-jobmanager-leader' }
+  | { kind: 'pause-jobmanager-leader' }
+  | { kind: 'restart-zookeeper' }
+  | { kind: 'kill-partition-leader'; partition: number }
+  | { kind: 'kill-transaction-coordinator' }
+  | { kind: 'rolling-restart-kafka' }
+  | { kind: 'cut-taskmanager-from-kafka'; pick: number };
 
 export type ActionKind = Action['kind'];
+
+/** The steps that act on a TaskManager the model resolves (`pick` among running or killed ones). */
+type TaskManagerAction = Extract<Action, { kind: 'kill-taskmanager' | 'start-taskmanager' | 'pause-taskmanager' }>;
+
+/**
+ * The cluster's shape a schedule runs on, fixed per suite (generated as a
+ * constant: shrinking keeps it, replay gets it back from the suite).
+ */
+export interface ScheduleTopology {
+  /** 1, or 2 with ZooKeeper HA. */
+  jobManagers: 1 | 2;
+  /** 1, or a KRaft quorum of 3 (topics RF=3, min ISR 2). */
+  brokers: 1 | 3;
+  /** Kafka on a network of its own: a TaskManager can be cut from it. */
+  partitionable: boolean;
+}
+
+/** Today's shape: one JobManager, one broker, one network. */
+export const SINGLE_NODE_TOPOLOGY: ScheduleTopology = { jobManagers: 1, brokers: 1, partitionable: false };
+
+export const describeTopology = (t: ScheduleTopology): string =>
+  `${t.jobManagers === 2 ? '2 JobManagers (ZooKeeper HA)' : '1 JobManager'}, ${t.brokers} broker(s)${t.partitionable ? ', partitionable network' : ''}`;
+
+/** What a schedule's environment offers a step: its topology and the job's sink. */
+export interface ScheduleEnvironment {
+  topology: ScheduleTopology;
+  exactlyOnceSink: boolean;
+}
 
 export type TaskManagerState = 'running' | 'killed';
 
 export interface ScheduleModel {
+  /** Fixed for the schedule: the steps' preconditions read it. */
+  environment: ScheduleEnvironment;
   slotsPerTaskManager: number;
   /** By position in the cluster's TaskManager list (scaling adds and removes at the end). */
   taskManagers: TaskManagerState[];
@@ -37,6 +76,10 @@ export interface ScheduleModel {
   /** Savepoints taken by stop-with-savepoint, in order (locations as Flink reports them). */
   savepoints: string[];
   kafkaRestarts: number;
+  /** Leader changes the JobManager faults forced (kill or pause of the leader). */
+  leaderChanges: number;
+  /** Faults of the topology run so far (JobManager, ZooKeeper, replicated Kafka, network). */
+  infrastructureFaults: number;
   /** Windows of event time waited for by `wait-windows` steps. */
   windowsWaited: number;
   /** Steps run so far. */
@@ -49,18 +92,40 @@ export const LIMITS = {
   maxParallelism: 4,
   pauseSeconds: { short: [1, 2] as const, long: [8, 10] as const },
   maxWaitWindows: 3,
+  /** The output topic's partitions (containers/cluster.ts creates input and output with 2). */
+  outputPartitions: 2,
 } as const;
+
+/**
+ * How long a JobManager leader stays frozen: past ZooKeeper's 6 s session
+ * timeout, so its leadership goes and the standby takes over. A short pause
+ * (under the session and heartbeat timeouts) leaves no trace the harness can
+ * read (no new leader, no restore): its run could only be inconclusive.
+ */
+export const JOBMANAGER_PAUSE_S = 15;
+
+/** How long a TaskManager stays cut from Kafka: past the Kafka clients' 30 s request timeout, so they log losing the brokers. */
+export const KAFKA_CUT_S = 35;
 
 /** Flink's heartbeat timeout in the playground's configuration: a longer freeze declares the TaskManager lost. */
 export const HEARTBEAT_TIMEOUT_S = 5;
 
-export function initialModel(options: { taskManagers: number; slotsPerTaskManager: number; parallelism: number }): ScheduleModel {
+export function initialModel(options: {
+  taskManagers: number;
+  slotsPerTaskManager: number;
+  parallelism: number;
+  /** Default: one JobManager, one broker, the at-least-once sink. */
+  environment?: ScheduleEnvironment;
+}): ScheduleModel {
   return {
+    environment: options.environment ?? { topology: SINGLE_NODE_TOPOLOGY, exactlyOnceSink: false },
     slotsPerTaskManager: options.slotsPerTaskManager,
     taskManagers: Array.from({ length: options.taskManagers }, () => 'running' as const),
     job: { parallelism: options.parallelism, submissions: 1 },
     savepoints: [],
     kafkaRestarts: 0,
+    leaderChanges: 0,
+    infrastructureFaults: 0,
     windowsWaited: 0,
     steps: 0,
   };
@@ -86,13 +151,54 @@ export const jobExpectation = (m: ScheduleModel): JobExpectation =>
   availableSlots(m) >= m.job.parallelism ? 'running' : 'starved';
 
 /** The TaskManager (position) a pick resolves to, or undefined when none is eligible. */
-export function resolveTaskManager(m: ScheduleModel, action: Extract<Action, { pick: number }>): number | undefined {
+export function resolveTaskManager(m: ScheduleModel, action: TaskManagerAction): number | undefined {
   const eligible = action.kind === 'start-taskmanager' ? killedTaskManagers(m) : runningTaskManagers(m);
   return eligible.length === 0 ? undefined : eligible[action.pick % eligible.length];
 }
 
+/** What a step needs of the schedule's environment; nothing for the steps every topology has. */
+export interface EnvironmentNeed {
+  topology: TopologyNeed;
+  exactlyOnceSink?: true;
+}
+
+const HA: TopologyNeed = { jobManagers: 2 };
+const THREE_BROKERS: TopologyNeed = { brokers: 3 };
+
+export function environmentNeed(kind: ActionKind): EnvironmentNeed {
+  switch (kind) {
+    case 'kill-jobmanager-leader':
+    case 'pause-jobmanager-leader':
+    case 'restart-zookeeper':
+      return { topology: HA };
+    case 'kill-partition-leader':
+    case 'rolling-restart-kafka':
+      return { topology: THREE_BROKERS };
+    case 'kill-transaction-coordinator':
+      return { topology: THREE_BROKERS, exactlyOnceSink: true };
+    case 'cut-taskmanager-from-kafka':
+      return { topology: { partitionable: true } };
+    default:
+      return { topology: {} };
+  }
+}
+
+/** What the environment lacks for a step of this kind, worded for an error; empty when it has all. */
+export function environmentLacks(env: ScheduleEnvironment, kind: ActionKind): string[] {
+  const need = environmentNeed(kind);
+  const lacks = topologyLacks(topologyOf(env.topology), need.topology);
+  if (need.exactlyOnceSink && !env.exactlyOnceSink) lacks.push('the exactly-once sink (its transactions have a coordinator); this job writes at least once');
+  // One broker restarted among three is the rolling restart's and the partition leader's ground; restart-kafka is the single broker's.
+  if (kind === 'restart-kafka' && env.topology.brokers !== 1) lacks.push(`one broker; this run has ${env.topology.brokers} (their restarts are rolling-restart-kafka and kill-partition-leader)`);
+  return lacks;
+}
+
+/** Whether a schedule in this environment can ever run a step of this kind (the arbitrary generates only those). */
+export const environmentAllows = (env: ScheduleEnvironment, kind: ActionKind): boolean => environmentLacks(env, kind).length === 0;
+
 /** Whether a step makes sense in this state (fast-check skips it otherwise). */
 export function precondition(m: ScheduleModel, a: Action): boolean {
+  if (!environmentAllows(m.environment, a.kind)) return false;
   switch (a.kind) {
     case 'kill-taskmanager':
     case 'pause-taskmanager':
@@ -107,6 +213,50 @@ export function precondition(m: ScheduleModel, a: Action): boolean {
       return true;
     case 'wait-windows':
       return a.windows >= 1 && a.windows <= LIMITS.maxWaitWindows;
+    // Each fault of the topology is judged by what the running job shows of it (a restore,
+    // its Kafka clients' errors, a checkpoint after): a job waiting for slots shows none.
+    case 'kill-jobmanager-leader':
+    case 'pause-jobmanager-leader':
+    case 'restart-zookeeper':
+    case 'kill-transaction-coordinator':
+    case 'rolling-restart-kafka':
+    case 'cut-taskmanager-from-kafka':
+      return jobExpectation(m) === 'running';
+    case 'kill-partition-leader':
+      return a.partition >= 0 && a.partition < LIMITS.outputPartitions && jobExpectation(m) === 'running';
+  }
+}
+
+/**
+ * What the model predicts after a fault of the topology, beside the cluster
+ * matching the model (TaskManagers registered, job RUNNING at its parallelism):
+ * - `leader`: ZooKeeper names a leader, another JobManager than before ('new') or any;
+ * - `restoresCheckpoint`: the job, same id, restores a checkpoint no older than the last completed before the step;
+ * - `brokersInSync`: every broker runs and is in the ISR of input and output again.
+ * Undefined for the other steps.
+ */
+export interface InfrastructurePrediction {
+  leader?: 'new' | 'any';
+  restoresCheckpoint: boolean;
+  brokersInSync: boolean;
+}
+
+export function predictInfrastructure(a: Action): InfrastructurePrediction | undefined {
+  switch (a.kind) {
+    case 'kill-jobmanager-leader':
+    case 'pause-jobmanager-leader':
+      return { leader: 'new', restoresCheckpoint: true, brokersInSync: false };
+    case 'restart-zookeeper':
+      // Leadership is revoked and granted again (to either JobManager): the job is recovered from its checkpoints.
+      return { leader: 'any', restoresCheckpoint: true, brokersInSync: false };
+    case 'kill-partition-leader':
+    case 'kill-transaction-coordinator':
+    case 'rolling-restart-kafka':
+      return { restoresCheckpoint: false, brokersInSync: true };
+    case 'cut-taskmanager-from-kafka':
+      return { restoresCheckpoint: false, brokersInSync: false };
+    default:
+      return undefined;
   }
 }
 
@@ -137,6 +287,20 @@ export function transition(m: ScheduleModel, a: Action, savepoint?: string): Sch
       break;
     case 'wait-windows':
       next.windowsWaited += a.windows;
+      break;
+    case 'kill-jobmanager-leader':
+    case 'pause-jobmanager-leader':
+      // The old leader comes back (started, unpaused) as the standby within the step.
+      next.leaderChanges++;
+      next.infrastructureFaults++;
+      break;
+    case 'restart-zookeeper':
+    case 'kill-partition-leader':
+    case 'kill-transaction-coordinator':
+    case 'rolling-restart-kafka':
+    case 'cut-taskmanager-from-kafka':
+      // Healed within the step (broker restarted, network reconnected): the same cluster after it.
+      next.infrastructureFaults++;
       break;
   }
   return next;
@@ -192,11 +356,27 @@ export function describeAction(a: Action): string {
       return 'restart-kafka';
     case 'wait-windows':
       return `wait-windows(${a.windows})`;
+    case 'kill-jobmanager-leader':
+      return 'kill-jobmanager-leader';
+    case 'pause-jobmanager-leader':
+      return `pause-jobmanager-leader(${JOBMANAGER_PAUSE_S} s)`;
+    case 'restart-zookeeper':
+      return 'restart-zookeeper';
+    case 'kill-partition-leader':
+      return `kill-partition-leader(output-${a.partition})`;
+    case 'kill-transaction-coordinator':
+      return 'kill-transaction-coordinator';
+    case 'rolling-restart-kafka':
+      return 'rolling-restart-kafka';
+    case 'cut-taskmanager-from-kafka':
+      return `cut-taskmanager-from-kafka(pick ${a.pick}, ${KAFKA_CUT_S} s)`;
   }
 }
 
 /** The model in one line, for histories and failure messages. */
 export function describeModel(m: ScheduleModel): string {
   const tms = m.taskManagers.map((s, i) => `tm${i + 1} ${s}`).join(', ') || 'no TaskManagers';
-  return `${tms}; ${availableSlots(m)} slot(s); job p=${m.job.parallelism} ${jobExpectation(m)}; savepoints ${m.savepoints.length}; kafka restarts ${m.kafkaRestarts}`;
+  const single = m.environment.topology.jobManagers === 1 && m.environment.topology.brokers === 1 && !m.environment.topology.partitionable;
+  const infrastructure = single ? '' : `; leader changes ${m.leaderChanges}; topology faults ${m.infrastructureFaults}`;
+  return `${tms}; ${availableSlots(m)} slot(s); job p=${m.job.parallelism} ${jobExpectation(m)}; savepoints ${m.savepoints.length}; kafka restarts ${m.kafkaRestarts}${infrastructure}`;
 }

@@ -9,9 +9,10 @@ import { WINDOW_MS } from '../../history/types.js';
 import type { ClickGenerator, GeneratorOptions } from '../../workload/click-generator.js';
 import { submitJob } from '../job-operations.js';
 import { expectClusterMatchesModel } from './checks.js';
+import { realEnvironment } from './commands/schedule-command.js';
 import { GENERATOR_SPEEDUP } from './commands/wait-windows.js';
 import { heal } from './heal.js';
-import { initialModel, type ScheduleModel } from './model.js';
+import { describeTopology, initialModel, type ScheduleModel } from './model.js';
 import { bound, type ScheduleReal, type ScheduleWorld } from './real.js';
 import { scheduleSteps, SLOTS_PER_TASK_MANAGER, START_TASK_MANAGERS, type Schedule } from './schedule-arbitrary.js';
 
@@ -35,15 +36,21 @@ export async function runSchedule(
   /** Receives the real system as soon as it exists, so a failing run still reports its steps. */
   onReal: (r: ScheduleReal, m: ScheduleModel) => void,
 ): Promise<{ real: ScheduleReal; model: ScheduleModel }> {
+  const environment = { topology: schedule.start.topology, exactlyOnceSink: spec.exactlyOnce === true };
+  const built = realEnvironment(world.cluster.topology, spec).topology;
+  // The model's preconditions read the schedule's topology: the cluster must be exactly that shape.
+  if (describeTopology(built) !== describeTopology(environment.topology)) {
+    throw new Error(`the schedule asks for ${describeTopology(environment.topology)}; the cluster was built as ${describeTopology(built)}`);
+  }
   const submitted = await submitJob(world, spec, { via: schedule.start.via, parallelism: schedule.start.parallelism });
   const generator = world.generator({ mode: 'paced', speedup: GENERATOR_SPEEDUP, startMs: scheduleStartMs() });
   const real: ScheduleReal = { world, spec, jobId: submitted.jobId, generator, deadline, steps: [] };
-  const model = initialModel({ taskManagers: START_TASK_MANAGERS, slotsPerTaskManager: SLOTS_PER_TASK_MANAGER, parallelism: schedule.start.parallelism });
+  const model = initialModel({ taskManagers: START_TASK_MANAGERS, slotsPerTaskManager: SLOTS_PER_TASK_MANAGER, parallelism: schedule.start.parallelism, environment });
   onReal(real, model);
   await expectClusterMatchesModel(real, model);
   // Paced: input flows from now on, so every step lands while a window is open.
   generator.done().catch(() => undefined); // a failure surfaces at stop() below
-  world.history.note(`schedule start: job ${real.jobId} p=${schedule.start.parallelism}; generator paced x${GENERATOR_SPEEDUP}`);
+  world.history.note(`schedule start: job ${real.jobId} p=${schedule.start.parallelism}; ${describeTopology(environment.topology)}; generator paced x${GENERATOR_SPEEDUP}`);
   await warmUp(real);
 
   await fc.asyncModelRun(() => ({ model, real }), scheduleSteps(schedule));

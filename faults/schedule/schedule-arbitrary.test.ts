@@ -53,7 +53,7 @@ describe('schedule arbitrary', () => {
   test('the readable listing names the start, every planned step and the heal phase', () => {
     const [s] = sample(scheduleArbitrary({ maxCommands: 3, forceKill: true }), 1, 7);
     const lines = describeSchedule(s!);
-    expect(lines[0]).toMatch(/^start: job p=[12] submitted via (cli|rest); 1 TaskManager x 2 slots; profile playground$/);
+    expect(lines[0]).toMatch(/^start: job p=[12] submitted via (cli|rest); 1 TaskManager x 2 slots; profile playground; 1 JobManager, 1 broker\(s\)$/);
     expect(lines.filter((l) => /^\d+\. /.test(l))).toHaveLength([...s!.commands].length + 1);
     expect(lines.some((l) => l.includes('[forced]'))).toBe(true);
     expect(lines.at(-1)).toMatch(/^then: heal/);

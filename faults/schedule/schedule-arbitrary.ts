@@ -4,7 +4,7 @@
 // running the job while a window is half filled.
 import fc from 'fast-check';
 import { ScheduleCommand } from './commands/schedule-command.js';
-import { LIMITS, type Action, type ScheduleModel, type Timing, type Via } from './model.js';
+import { environmentAllows, LIMITS, SINGLE_NODE_TOPOLOGY, type Action, type ActionKind, type ScheduleEnvironment, type ScheduleModel, type ScheduleTopology, type Timing, type Via } from './model.js';
 import type { ScheduleReal } from './real.js';
 
 export type Step = fc.AsyncCommand<ScheduleModel, ScheduleReal>;
@@ -15,6 +15,8 @@ export interface ScheduleStart {
   via: Via;
   /** The production profile the cluster runs (containers/profiles/profile.ts): part of the generated input, so seeded, replayed and shrunk. */
   profile: string;
+  /** The cluster's shape: the suite's, a constant of the generated input (shrinking keeps it, replay gets it back). */
+  topology: ScheduleTopology;
 }
 
 export interface Schedule {
@@ -34,8 +36,12 @@ const via: fc.Arbitrary<Via> = fc.constantFrom('cli', 'rest');
 /** Shorter than the heartbeat timeout (no failover) or clearly longer (failover); nothing in between, where it is a race. */
 const pauseSeconds = fc.constantFrom(...LIMITS.pauseSeconds.short, ...LIMITS.pauseSeconds.long);
 
-/** One arbitrary per kind of step (equal weights). */
-export const actionArbitraries: { [K in Action['kind']]: fc.Arbitrary<Extract<Action, { kind: K }>> } = {
+/**
+ * One arbitrary per kind of step (equal weights among those a schedule's
+ * environment allows). The first seven are every topology's, in today's order:
+ * with one JobManager and one broker the list, and so every seed's schedule, is as before.
+ */
+export const actionArbitraries: { [K in ActionKind]: fc.Arbitrary<Extract<Action, { kind: K }>> } = {
   'kill-taskmanager': fc.record({ kind: fc.constant('kill-taskmanager' as const), pick, timing }),
   'start-taskmanager': fc.record({ kind: fc.constant('start-taskmanager' as const), pick }),
   'scale-taskmanagers': fc.record({ kind: fc.constant('scale-taskmanagers' as const), count: fc.integer({ min: 1, max: LIMITS.maxTaskManagers }) }),
@@ -43,10 +49,24 @@ export const actionArbitraries: { [K in Action['kind']]: fc.Arbitrary<Extract<Ac
   'pause-taskmanager': fc.record({ kind: fc.constant('pause-taskmanager' as const), pick, seconds: pauseSeconds, timing }),
   'restart-kafka': fc.constant({ kind: 'restart-kafka' as const }),
   'wait-windows': fc.record({ kind: fc.constant('wait-windows' as const), windows: fc.integer({ min: 1, max: LIMITS.maxWaitWindows }) }),
+  'kill-jobmanager-leader': fc.constant({ kind: 'kill-jobmanager-leader' as const }),
+  'pause-jobmanager-leader': fc.constant({ kind: 'pause-jobmanager-leader' as const }),
+  'restart-zookeeper': fc.constant({ kind: 'restart-zookeeper' as const }),
+  'kill-partition-leader': fc.record({ kind: fc.constant('kill-partition-leader' as const), partition: fc.nat(LIMITS.outputPartitions - 1) }),
+  'kill-transaction-coordinator': fc.constant({ kind: 'kill-transaction-coordinator' as const }),
+  'rolling-restart-kafka': fc.constant({ kind: 'rolling-restart-kafka' as const }),
+  'cut-taskmanager-from-kafka': fc.record({ kind: fc.constant('cut-taskmanager-from-kafka' as const), pick }),
 };
 
-export const commandArbitraries = (): fc.Arbitrary<ScheduleCommand>[] =>
-  Object.values(actionArbitraries).map((arb) => (arb as fc.Arbitrary<Action>).map((a) => new ScheduleCommand(a)));
+export const DEFAULT_ENVIRONMENT: ScheduleEnvironment = { topology: SINGLE_NODE_TOPOLOGY, exactlyOnceSink: false };
+
+/** The kinds of step a schedule in this environment can run, in actionArbitraries' order. */
+export const allowedKinds = (env: ScheduleEnvironment): ActionKind[] =>
+  (Object.keys(actionArbitraries) as ActionKind[]).filter((k) => environmentAllows(env, k));
+
+/** The steps fast-check draws from: only those the environment allows, so none is generated that its topology lacks. */
+export const commandArbitraries = (env: ScheduleEnvironment = DEFAULT_ENVIRONMENT): fc.Arbitrary<ScheduleCommand>[] =>
+  allowedKinds(env).map((k) => (actionArbitraries[k] as fc.Arbitrary<Action>).map((a) => new ScheduleCommand(a)));
 
 export interface ScheduleArbitraryOptions {
   maxCommands: number;
@@ -58,16 +78,24 @@ export interface ScheduleArbitraryOptions {
   forceKill?: boolean;
   /** Profiles to draw from; shrinking goes towards the first (default: the playground's only). */
   profiles?: readonly string[];
+  /** The suite's topology and sink (default: one JobManager, one broker, at least once). */
+  environment?: ScheduleEnvironment;
 }
 
 export function scheduleArbitrary(o: ScheduleArbitraryOptions): fc.Arbitrary<Schedule> {
   const min = Math.min(o.minCommands ?? 1, o.maxCommands);
+  const environment = o.environment ?? DEFAULT_ENVIRONMENT;
   const commands = fc
-    .commands(commandArbitraries(), { maxCommands: o.maxCommands, ...(o.replayPath ? { replayPath: o.replayPath } : {}) })
+    .commands(commandArbitraries(environment), { maxCommands: o.maxCommands, ...(o.replayPath ? { replayPath: o.replayPath } : {}) })
     .filter((c) => [...c].length >= min);
   const profiles = o.profiles?.length ? o.profiles : ['playground'];
   const start = fc.record(
-    { parallelism: fc.integer({ min: 1, max: START_TASK_MANAGERS * SLOTS_PER_TASK_MANAGER }), via, profile: fc.constantFrom(...profiles) },
+    {
+      parallelism: fc.integer({ min: 1, max: START_TASK_MANAGERS * SLOTS_PER_TASK_MANAGER }),
+      via,
+      profile: fc.constantFrom(...profiles),
+      topology: fc.constant(environment.topology),
+    },
     { noNullPrototype: true },
   );
   if (!o.forceKill) return fc.record({ start, commands }, { noNullPrototype: true });

@@ -1,11 +1,15 @@
 // The property runs once per sink, plus a negative control: the same
 // property against the job without checkpointing must find a counterexample.
+// The HA suites run it again, nightly, on two JobManagers (ZooKeeper), three
+// brokers and a partitionable network, where the faults of that topology join
+// the mix.
 import type { JobSpec } from '../../containers/job-spec.js';
 import type { OraclePolicy } from '../../history/types.js';
+import { SINGLE_NODE_TOPOLOGY, type ScheduleEnvironment, type ScheduleTopology } from './model.js';
 
 export interface ScheduleSuite {
   /** Stable id: test names, scenario names, `npm run replay -- --suite <id>`. */
-  id: 'at-least-once' | 'exactly-once' | 'control-no-checkpointing';
+  id: 'at-least-once' | 'exactly-once' | 'control-no-checkpointing' | 'ha-replicated-alo' | 'ha-replicated-eo';
   /** Short form for scenario (container) names. */
   short: string;
   title: string;
@@ -16,7 +20,14 @@ export interface ScheduleSuite {
   seedOffset: number;
   /** Negative control: must fail (missing or wrong counts) within its runs. */
   control: boolean;
+  /** The cluster's shape every schedule of the suite runs on. */
+  topology: ScheduleTopology;
+  /** Run only in the nightly tier (and by `npm run replay`), never in smoke. */
+  nightlyOnly: boolean;
 }
+
+/** HA with ZooKeeper, a KRaft quorum of 3, Kafka on a network of its own. */
+export const HA_REPLICATED_TOPOLOGY: ScheduleTopology = { jobManagers: 2, brokers: 3, partitionable: true };
 
 export const SCHEDULE_SUITES: readonly ScheduleSuite[] = [
   {
@@ -28,6 +39,8 @@ export const SCHEDULE_SUITES: readonly ScheduleSuite[] = [
     isolation: 'read_committed',
     seedOffset: 0,
     control: false,
+    topology: SINGLE_NODE_TOPOLOGY,
+    nightlyOnly: false,
   },
   {
     id: 'exactly-once',
@@ -38,6 +51,8 @@ export const SCHEDULE_SUITES: readonly ScheduleSuite[] = [
     isolation: 'read_committed',
     seedOffset: 1,
     control: false,
+    topology: SINGLE_NODE_TOPOLOGY,
+    nightlyOnly: false,
   },
   {
     id: 'control-no-checkpointing',
@@ -48,8 +63,40 @@ export const SCHEDULE_SUITES: readonly ScheduleSuite[] = [
     isolation: 'read_committed',
     seedOffset: 2,
     control: true,
+    topology: SINGLE_NODE_TOPOLOGY,
+    nightlyOnly: false,
+  },
+  {
+    id: 'ha-replicated-alo',
+    short: 'ha-alo',
+    title: 'at-least-once sink on 2 JobManagers (HA), 3 brokers, a partitionable network',
+    job: { checkpointing: true, eventTime: true },
+    policy: { sink: 'at-least-once', time: 'event-time' },
+    isolation: 'read_committed',
+    seedOffset: 3,
+    control: false,
+    topology: HA_REPLICATED_TOPOLOGY,
+    nightlyOnly: true,
+  },
+  {
+    id: 'ha-replicated-eo',
+    short: 'ha-eo',
+    title: 'exactly-once sink on 2 JobManagers (HA), 3 brokers, a partitionable network',
+    job: { checkpointing: true, eventTime: true, exactlyOnce: true },
+    policy: { sink: 'exactly-once', time: 'event-time' },
+    isolation: 'read_committed',
+    seedOffset: 4,
+    control: false,
+    topology: HA_REPLICATED_TOPOLOGY,
+    nightlyOnly: true,
   },
 ];
+
+/** What the suite's steps may need: its topology and whether its job writes exactly once. */
+export const suiteEnvironment = (suite: ScheduleSuite): ScheduleEnvironment => ({ topology: suite.topology, exactlyOnceSink: suite.job.exactlyOnce === true });
+
+/** Whether the suite runs in this tier (a replay of it runs in any). */
+export const suiteRunsIn = (suite: ScheduleSuite, tier: 'smoke' | 'nightly'): boolean => !suite.nightlyOnly || tier === 'nightly';
 
 export const suiteById = (id: string): ScheduleSuite | undefined => SCHEDULE_SUITES.find((s) => s.id === id);
 

@@ -1,9 +1,19 @@
 import type fc from 'fast-check';
-import { describeAction, precondition, type Action, type ScheduleModel } from '../model.js';
+import { HarnessError } from '../../../config/harness-error.js';
+import type { JobSpec } from '../../../containers/job-spec.js';
+import type { Topology } from '../../../containers/topology.js';
+import { describeAction, describeTopology, environmentLacks, precondition, type Action, type ScheduleEnvironment, type ScheduleModel } from '../model.js';
 import type { ScheduleReal } from '../real.js';
+import { runCutTaskManagerFromKafka } from './cut-taskmanager-from-kafka.js';
+import { runKillJobManagerLeader } from './kill-jobmanager-leader.js';
+import { runKillPartitionLeader } from './kill-partition-leader.js';
 import { runKillTaskManager } from './kill-taskmanager.js';
+import { runKillTransactionCoordinator } from './kill-transaction-coordinator.js';
+import { runPauseJobManagerLeader } from './pause-jobmanager-leader.js';
 import { runPauseTaskManager } from './pause-taskmanager.js';
 import { runRestartKafka } from './restart-kafka.js';
+import { runRestartZooKeeper } from './restart-zookeeper.js';
+import { runRollingRestartKafka } from './rolling-restart-kafka.js';
 import { runSavepointResume } from './savepoint-resume.js';
 import { runScaleTaskManagers } from './scale-taskmanagers.js';
 import { runStartTaskManager } from './start-taskmanager.js';
@@ -19,6 +29,8 @@ export class ScheduleCommand implements fc.AsyncCommand<ScheduleModel, ScheduleR
 
   async run(m: ScheduleModel, r: ScheduleReal): Promise<void> {
     const a = this.action;
+    // The schedule's environment (run-schedule checked that the cluster is built as it says).
+    requireEnvironment(a, m.environment);
     switch (a.kind) {
       case 'kill-taskmanager':
         return runKillTaskManager(m, r, a);
@@ -34,10 +46,44 @@ export class ScheduleCommand implements fc.AsyncCommand<ScheduleModel, ScheduleR
         return runRestartKafka(m, r, a);
       case 'wait-windows':
         return runWaitWindows(m, r, a);
+      case 'kill-jobmanager-leader':
+        return runKillJobManagerLeader(m, r, a);
+      case 'pause-jobmanager-leader':
+        return runPauseJobManagerLeader(m, r, a);
+      case 'restart-zookeeper':
+        return runRestartZooKeeper(m, r, a);
+      case 'kill-partition-leader':
+        return runKillPartitionLeader(m, r, a);
+      case 'kill-transaction-coordinator':
+        return runKillTransactionCoordinator(m, r, a);
+      case 'rolling-restart-kafka':
+        return runRollingRestartKafka(m, r, a);
+      case 'cut-taskmanager-from-kafka':
+        return runCutTaskManagerFromKafka(m, r, a);
     }
   }
 
   toString(): string {
     return describeAction(this.action);
   }
+}
+
+/** The environment the real cluster and job give: run-schedule refuses a schedule whose topology the cluster was not built as. */
+export const realEnvironment = (t: Topology, spec: JobSpec): ScheduleEnvironment => ({
+  topology: { jobManagers: t.jobManagers, brokers: t.brokers, partitionable: t.partitionable === true },
+  exactlyOnceSink: spec.exactlyOnce === true,
+});
+
+/**
+ * A step its environment lacks never runs: the arbitrary does not generate it
+ * and the model's precondition skips it. Run anyway (a schedule or a replay
+ * that bypasses the precondition), it is a clear error, not a fault that half-happens.
+ */
+export function requireEnvironment(a: Action, env: ScheduleEnvironment): void {
+  const lacks = environmentLacks(env, a.kind);
+  if (lacks.length === 0) return;
+  throw new HarnessError(
+    `${describeAction(a)} needs ${lacks.join(', and ')} (this run: ${describeTopology(env.topology)}, ${env.exactlyOnceSink ? 'exactly-once' : 'at-least-once'} sink)`,
+    'Replay it with the suite it came from (npm run replay -- --suite <id> ...): each suite fixes its topology and sink.',
+  );
 }

@@ -1,0 +1,194 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect } from 'vitest';
+import { isHarnessError } from '../../config/harness-error.js';
+import { requireEnvironment, ScheduleCommand } from './commands/schedule-command.js';
+import { describeSchedule } from './describe-schedule.js';
+import {
+  describeModel,
+  environmentLacks,
+  initialModel,
+  jobExpectation,
+  precondition,
+  predictInfrastructure,
+  transition,
+  type Action,
+  type ActionKind,
+  type ScheduleEnvironment,
+  type ScheduleModel,
+  type ScheduleTopology,
+} from './model.js';
+import { parseReplayArgs, replayVitestArgs } from './replay-args.js';
+import { actionArbitraries, allowedKinds, scheduleArbitrary, scheduleSteps, type Schedule } from './schedule-arbitrary.js';
+import { HA_REPLICATED_TOPOLOGY, SCHEDULE_SUITES, suiteById, suiteEnvironment, suiteRunsIn } from './suites.js';
+
+// The faults of a topology (HA, three brokers, a partitionable network, the
+// exactly-once sink's coordinator) as schedule steps: preconditions on the
+// schedule's environment, in the pure model, without containers.
+
+const TODAY = ['kill-taskmanager', 'start-taskmanager', 'scale-taskmanagers', 'savepoint-resume', 'pause-taskmanager', 'restart-kafka', 'wait-windows'];
+const topologyArb: fc.Arbitrary<ScheduleTopology> = fc.record({
+  jobManagers: fc.constantFrom(1 as const, 2 as const),
+  brokers: fc.constantFrom(1 as const, 3 as const),
+  partitionable: fc.boolean(),
+});
+const environmentArb: fc.Arbitrary<ScheduleEnvironment> = fc.record({ topology: topologyArb, exactlyOnceSink: fc.boolean() });
+const anyAction: fc.Arbitrary<Action> = fc.oneof(...(Object.values(actionArbitraries) as fc.Arbitrary<Action>[]));
+const model = (environment: ScheduleEnvironment, parallelism = 1) => initialModel({ taskManagers: 1, slotsPerTaskManager: 2, parallelism, environment });
+const HA_EO: ScheduleEnvironment = { topology: HA_REPLICATED_TOPOLOGY, exactlyOnceSink: true };
+const actionsOf = (s: Schedule): Action[] => [...scheduleSteps(s)].map((c) => (c instanceof ScheduleCommand ? c.action : (c as unknown as { cmd: ScheduleCommand }).cmd.action));
+
+/** Runs actions whose precondition holds, like fast-check's model runner; returns what ran and in which state. */
+function play(m: ScheduleModel, actions: readonly Action[]): { m: ScheduleModel; ran: { a: Action; before: ScheduleModel }[] } {
+  const ran: { a: Action; before: ScheduleModel }[] = [];
+  for (const a of actions) {
+    if (!precondition(m, a)) continue;
+    ran.push({ a, before: m });
+    m = transition(m, a, a.kind === 'savepoint-resume' ? `sp-${m.steps}` : undefined);
+  }
+  return { m, ran };
+}
+
+describe('steps of the topology: preconditions', () => {
+  test.prop([environmentArb, fc.array(anyAction, { maxLength: 12 })])('no step runs that its environment lacks', (env, actions) => {
+    for (const { a } of play(model(env), actions).ran) expect(environmentLacks(env, a.kind)).toEqual([]);
+  });
+
+  test.prop([environmentArb, fc.array(anyAction, { maxLength: 12 })])('every fault of the topology runs only on a running job', (env, actions) => {
+    for (const { a, before } of play(model(env), actions).ran) {
+      if (!TODAY.includes(a.kind)) expect(jobExpectation(before)).toBe('running');
+    }
+  });
+
+  test('each new step names what it needs; restart-kafka is the single broker\'s', () => {
+    const single: ScheduleEnvironment = { topology: { jobManagers: 1, brokers: 1, partitionable: false }, exactlyOnceSink: false };
+    const needs: [ActionKind, RegExp][] = [
+      ['kill-jobmanager-leader', /jobManagers: 2 \(HA\)/],
+      ['pause-jobmanager-leader', /jobManagers: 2 \(HA\)/],
+      ['restart-zookeeper', /jobManagers: 2 \(HA\)/],
+      ['kill-partition-leader', /brokers: 3/],
+      ['rolling-restart-kafka', /brokers: 3/],
+      ['cut-taskmanager-from-kafka', /partitionable: true/],
+    ];
+    for (const [kind, why] of needs) expect(environmentLacks(single, kind).join('; ')).toMatch(why);
+    const coordinator = environmentLacks({ ...single, topology: { ...single.topology, brokers: 3 } }, 'kill-transaction-coordinator');
+    expect(coordinator.join('; ')).toMatch(/exactly-once sink/);
+    expect(environmentLacks(HA_EO, 'restart-kafka').join('; ')).toMatch(/one broker; this run has 3/);
+    expect(environmentLacks(HA_EO, 'kill-transaction-coordinator')).toEqual([]);
+    for (const kind of TODAY.filter((k) => k !== 'restart-kafka') as ActionKind[]) expect(environmentLacks(single, kind)).toEqual([]);
+  });
+
+  test('a step run anyway in an environment that lacks it is a clear error', () => {
+    let error: unknown;
+    try {
+      requireEnvironment({ kind: 'kill-jobmanager-leader' }, { topology: { jobManagers: 1, brokers: 1, partitionable: false }, exactlyOnceSink: false });
+    } catch (e) {
+      error = e;
+    }
+    expect(isHarnessError(error)).toBe(true);
+    expect(String((error as Error).message)).toMatch(/kill-jobmanager-leader needs jobManagers: 2 \(HA\); this run has 1 \(this run: 1 JobManager, 1 broker\(s\), at-least-once sink\)/);
+    expect(() => requireEnvironment({ kind: 'kill-transaction-coordinator' }, HA_EO)).not.toThrow();
+  });
+});
+
+describe('steps of the topology: the arbitrary', () => {
+  test("today's suites draw from today's seven kinds of step, in today's order", () => {
+    for (const suite of SCHEDULE_SUITES.filter((s) => !s.nightlyOnly)) {
+      expect(suite.topology).toEqual({ jobManagers: 1, brokers: 1, partitionable: false });
+      expect(allowedKinds(suiteEnvironment(suite))).toEqual(TODAY);
+    }
+  });
+
+  test("today's schedules are generated exactly as before the topology steps (seed 42, as recorded then)", () => {
+    const pool = ['playground', 'rocksdb-incremental', 'unaligned', 'no-claim'];
+    const got = fc.sample(scheduleArbitrary({ maxCommands: 3, profiles: pool }), { seed: 42, numRuns: 3 }).map((s) => ({ start: s.start, commands: actionsOf(s) }));
+    const topology = { jobManagers: 1, brokers: 1, partitionable: false };
+    expect(got).toEqual([
+      { start: { parallelism: 2, via: 'rest', profile: 'unaligned', topology }, commands: [{ kind: 'start-taskmanager', pick: 1 }, { kind: 'pause-taskmanager', pick: 0, seconds: 10, timing: 'mid-window' }] },
+      { start: { parallelism: 1, via: 'cli', profile: 'no-claim', topology }, commands: [{ kind: 'pause-taskmanager', pick: 2, seconds: 1, timing: 'now' }] },
+      { start: { parallelism: 1, via: 'cli', profile: 'unaligned', topology }, commands: [{ kind: 'wait-windows', windows: 2 }] },
+    ]);
+  });
+
+  test('the HA suites generate every fault of their topology, and none it lacks', () => {
+    for (const suite of SCHEDULE_SUITES.filter((s) => s.nightlyOnly)) {
+      const env = suiteEnvironment(suite);
+      const kinds = new Set(fc.sample(scheduleArbitrary({ maxCommands: 8, environment: env }), { seed: 5, numRuns: 300 }).flatMap((s) => actionsOf(s).map((a) => a.kind)));
+      expect([...kinds].sort()).toEqual(allowedKinds(env).sort());
+      expect(kinds.has('restart-kafka')).toBe(false);
+      expect(kinds.has('kill-transaction-coordinator')).toBe(env.exactlyOnceSink);
+      for (const k of ['kill-jobmanager-leader', 'pause-jobmanager-leader', 'restart-zookeeper', 'kill-partition-leader', 'rolling-restart-kafka', 'cut-taskmanager-from-kafka']) {
+        expect(kinds.has(k as ActionKind), k).toBe(true);
+      }
+    }
+  });
+
+  test('the topology is part of the start, printed, and kept by shrinking', () => {
+    const env = suiteEnvironment(suiteById('ha-replicated-eo')!);
+    const [s] = fc.sample(scheduleArbitrary({ maxCommands: 3, environment: env }), { seed: 9, numRuns: 1 });
+    expect(s!.start.topology).toEqual(HA_REPLICATED_TOPOLOGY);
+    expect(describeSchedule(s!)[0]).toMatch(/; 2 JobManagers \(ZooKeeper HA\), 3 broker\(s\), partitionable network$/);
+    // A failure that needs a JobManager kill keeps it through shrinking, on the same topology.
+    const r = fc.check(
+      fc.property(scheduleArbitrary({ maxCommands: 6, environment: env }), (x) => !actionsOf(x).some((a) => a.kind === 'kill-jobmanager-leader')),
+      { seed: 3, numRuns: 200 },
+    );
+    expect(r.failed).toBe(true);
+    const shrunk = r.counterexample![0] as Schedule;
+    expect(shrunk.start.topology).toEqual(HA_REPLICATED_TOPOLOGY);
+    expect(r.numShrinks).toBeGreaterThan(0);
+    expect(actionsOf(shrunk)).toContainEqual({ kind: 'kill-jobmanager-leader' });
+  });
+});
+
+describe('steps of the topology: transitions and predictions', () => {
+  test('a JobManager fault changes the leader, keeps the job (same submission) and its TaskManagers', () => {
+    const m = model(HA_EO, 2);
+    for (const kind of ['kill-jobmanager-leader', 'pause-jobmanager-leader'] as const) {
+      const next = transition(m, { kind });
+      expect(next.leaderChanges).toBe(1);
+      expect(next.job).toEqual(m.job);
+      expect(next.taskManagers).toEqual(m.taskManagers);
+      expect(predictInfrastructure({ kind })).toEqual({ leader: 'new', restoresCheckpoint: true, brokersInSync: false });
+    }
+    const zk = transition(m, { kind: 'restart-zookeeper' });
+    expect(zk.leaderChanges).toBe(0);
+    expect(zk.infrastructureFaults).toBe(1);
+    expect(predictInfrastructure({ kind: 'restart-zookeeper' })).toEqual({ leader: 'any', restoresCheckpoint: true, brokersInSync: false });
+  });
+
+  test('broker and network faults heal within their step: the same cluster and job after it', () => {
+    const m = model(HA_EO, 1);
+    const faults: Action[] = [{ kind: 'kill-partition-leader', partition: 1 }, { kind: 'kill-transaction-coordinator' }, { kind: 'rolling-restart-kafka' }, { kind: 'cut-taskmanager-from-kafka', pick: 2 }];
+    for (const a of faults) {
+      const next = transition(m, a);
+      expect({ ...next, steps: m.steps, infrastructureFaults: m.infrastructureFaults }).toEqual(m);
+      expect(predictInfrastructure(a)!.brokersInSync).toBe(a.kind !== 'cut-taskmanager-from-kafka');
+    }
+    expect(precondition(m, { kind: 'kill-partition-leader', partition: 2 })).toBe(false);
+    for (const a of TODAY.map((kind) => ({ kind }) as Action)) expect(predictInfrastructure(a)).toBeUndefined();
+  });
+
+  test("today's model line is as before; an HA model's adds the leader changes", () => {
+    const today = initialModel({ taskManagers: 1, slotsPerTaskManager: 2, parallelism: 1 });
+    expect(describeModel(today)).toBe('tm1 running; 2 slot(s); job p=1 running; savepoints 0; kafka restarts 0');
+    expect(describeModel(transition(model(HA_EO), { kind: 'kill-jobmanager-leader' }))).toMatch(/; leader changes 1; topology faults 1$/);
+  });
+});
+
+describe('HA suites', () => {
+  test('nightly only, both sinks, replayable by id', () => {
+    const ha = SCHEDULE_SUITES.filter((s) => s.nightlyOnly);
+    expect(ha.map((s) => s.id)).toEqual(['ha-replicated-alo', 'ha-replicated-eo']);
+    expect(ha.map((s) => s.policy.sink)).toEqual(['at-least-once', 'exactly-once']);
+    for (const s of ha) {
+      expect(s.topology).toEqual(HA_REPLICATED_TOPOLOGY);
+      expect(suiteRunsIn(s, 'smoke')).toBe(false);
+      expect(suiteRunsIn(s, 'nightly')).toBe(true);
+      const args = replayVitestArgs(parseReplayArgs(['--suite', s.id, '--seed', '7', '--path', '0']));
+      expect(new RegExp(args.at(-1)!).test(`fault schedules [${s.id}]: ${s.title}`)).toBe(true);
+    }
+    // Each suite its own schedules.
+    expect(new Set(SCHEDULE_SUITES.map((s) => s.seedOffset)).size).toBe(SCHEDULE_SUITES.length);
+    for (const s of SCHEDULE_SUITES.filter((x) => !x.nightlyOnly)) expect(suiteRunsIn(s, 'smoke')).toBe(true);
+  });
+});
