@@ -1,4 +1,4 @@
-// npm run replay -- --suite <id> --seed <n> --path <p> [--replay-path <r>] [--shrink]
+// npm run replay -- --suite <id> --seed <n> --path <p> [--max-commands <n>] [--replay-path <r>] [--shrink]
 // Runs exactly one fault schedule again against a fresh cluster: the vitest
 // cluster suite scenarios/fault-schedules.test.ts, only the named suite's test,
 // with fast-check's seed and path (and the commands' replayPath) as printed by
@@ -14,7 +14,7 @@ try {
   args = parseReplayArgs(process.argv.slice(2));
 } catch (e) {
   const message = e instanceof CommanderError ? e.message : String(e);
-  process.stderr.write(`${message}\n\nusage: npm run replay -- --suite <${SCHEDULE_SUITES.map((s) => s.id).join('|')}> --seed <n> --path <p> [--replay-path <r>] [--shrink]\n`);
+  process.stderr.write(`${message}\n\nusage: npm run replay -- --suite <${SCHEDULE_SUITES.map((s) => s.id).join('|')}> --seed <n> --path <p> [--max-commands <n>] [--replay-path <r>] [--shrink]\n`);
   process.exit(2);
 }
 

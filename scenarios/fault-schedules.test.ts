@@ -80,7 +80,7 @@ for (const suite of SCHEDULE_SUITES) {
           info(`fault schedule [${suite.id}] path ${p} (${phase}):\n  ${record.schedule.join('\n  ')}`);
           const t = Date.now();
           try {
-            await runOne(suite, schedule, { seed, path: p, phase, replayPath: phase === 'replay' ? replay?.replayPath : undefined }, record);
+            await runOne(suite, schedule, { seed, path: p, phase, maxCommands: settings.scheduleMaxCommands, replayPath: phase === 'replay' ? replay?.replayPath : undefined }, record);
           } catch (e) {
             tracker.failed();
             shrinkBudget.failed();
@@ -108,7 +108,7 @@ for (const suite of SCHEDULE_SUITES) {
         : replay && details.counterexamplePath === replay.path
           ? replay.replayPath
           : extractReplayPath(String(counterexample.commands));
-      const replayCmd = details.counterexamplePath ? replayCommand({ suite: suite.id, seed: details.seed, path: details.counterexamplePath, replayPath }) : undefined;
+      const replayCmd = details.counterexamplePath ? replayCommand({ suite: suite.id, seed: details.seed, path: details.counterexamplePath, maxCommands: settings.scheduleMaxCommands, replayPath }) : undefined;
       const summary = {
         suite: suite.id,
         topology: describeTopology(suite.topology),
@@ -166,7 +166,7 @@ for (const suite of SCHEDULE_SUITES) {
 async function runOne(
   suite: ScheduleSuite,
   schedule: Schedule,
-  where: { seed: number; path: string; phase: RunRecord['phase']; replayPath?: string },
+  where: { seed: number; path: string; phase: RunRecord['phase']; maxCommands: number; replayPath?: string },
   record: RunRecord,
 ): Promise<void> {
   const budget = harnessRun().settings.scheduleRunBudgetMs;
@@ -184,7 +184,7 @@ async function runOne(
     if (suite.control) s.extra.negativeControl = 'job without --checkpointing: the oracle must reject this run (missing or wrong counts)';
     s.extra.faultSchedule = { suite: suite.id, seed: where.seed, path: where.path, phase: where.phase, job: suite.job, policy: suite.policy, topology, budgetMs: budget };
     s.extra.schedule = record.schedule;
-    s.extra.replay = replayCommand({ suite: suite.id, seed: where.seed, path: where.path });
+    s.extra.replay = replayCommand({ suite: suite.id, seed: where.seed, path: where.path, maxCommands: where.maxCommands });
     let real: ScheduleReal | undefined;
     try {
       await withTimeout(
@@ -198,7 +198,7 @@ async function runOne(
       s.extra.fastCheckCommands = String(schedule.commands);
       // A shrink step's path replays only with the commands' replayPath as it stands now.
       const replayPath = where.path.includes(':') ? (where.replayPath ?? extractReplayPath(String(schedule.commands))) : undefined;
-      s.extra.replay = replayCommand({ suite: suite.id, seed: where.seed, path: where.path, replayPath });
+      s.extra.replay = replayCommand({ suite: suite.id, seed: where.seed, path: where.path, maxCommands: where.maxCommands, replayPath });
     }
     const verdict = await s.judge(suite.policy, { expect: suite.control ? 'any' : 'pass' });
     record.verdict = `${verdict.ok ? 'OK' : 'FAILED'}: ${verdict.summary.bySeverity.failure} failure(s), ${verdict.summary.bySeverity.tolerated} tolerated, ${verdict.summary.expectedKeys} keys`;

@@ -26,9 +26,11 @@ export interface ReplayTarget {
   seed: number;
   path: string;
   replayPath?: string;
+  /** The run's HARNESS_SCHEDULE_MAX_COMMANDS: the same seed draws another schedule under another bound. */
+  maxCommands?: number;
 }
 
 /** The command that replays exactly one schedule. */
 export function replayCommand(t: ReplayTarget): string {
-  return `npm run replay -- --suite ${t.suite} --seed ${t.seed} --path ${t.path}${t.replayPath ? ` --replay-path '${t.replayPath}'` : ''}`;
+  return `npm run replay -- --suite ${t.suite} --seed ${t.seed} --path ${t.path}${t.maxCommands !== undefined ? ` --max-commands ${t.maxCommands}` : ''}${t.replayPath ? ` --replay-path '${t.replayPath}'` : ''}`;
 }

@@ -25,6 +25,14 @@ describe('replay arguments', () => {
     expect(replayEnv(a)).toEqual({ HARNESS_SCHEDULE_REPLAY_SUITE: 'at-least-once', HARNESS_SCHEDULE_REPLAY_SEED: '7', HARNESS_SCHEDULE_REPLAY_PATH: '2' });
   });
 
+  test('--max-commands carries the failing run\'s bound on generated steps', () => {
+    const a = parseReplayArgs(['--suite', 'ha-replicated-eo', '--seed', '1014', '--path', '0', '--max-commands', '3']);
+    expect(a.maxCommands).toBe(3);
+    expect(replayEnv(a).HARNESS_SCHEDULE_MAX_COMMANDS).toBe('3');
+    expect(replayEnv(parseReplayArgs(['--suite', 'exactly-once', '--seed', '1', '--path', '0']))).not.toHaveProperty('HARNESS_SCHEDULE_MAX_COMMANDS');
+    expect(() => parseReplayArgs(['--suite', 'exactly-once', '--seed', '1', '--path', '0', '--max-commands', '0'])).toThrow(/positive/);
+  });
+
   test.each([
     [['--seed', '1', '--path', '0'], /suite/],
     [['--suite', 'nope', '--seed', '1', '--path', '0'], /nope/],

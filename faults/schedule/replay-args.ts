@@ -8,6 +8,8 @@ export interface ReplayArgs {
   seed: number;
   path: string;
   replayPath?: string;
+  /** Generated steps at most, as the failing run had them (the arbitrary, so the schedule, depends on it). */
+  maxCommands?: number;
   /** Shrink again from the replayed schedule (default: run it once). */
   shrink: boolean;
 }
@@ -30,10 +32,15 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs {
       return v;
     })
     .option('--replay-path <r>', "the commands' replayPath fast-check printed (needed when the path has shrink steps)")
+    .option('--max-commands <n>', 'HARNESS_SCHEDULE_MAX_COMMANDS of the run that printed the seed (default: the tier\'s)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive integer');
+      return n;
+    })
     .option('--shrink', 'shrink again from this schedule', false);
   program.parse([...argv], { from: 'user' });
-  const o = program.opts<{ suite: string; seed: number; path: string; replayPath?: string; shrink: boolean }>();
-  return { suite: o.suite, seed: o.seed, path: o.path, replayPath: o.replayPath, shrink: o.shrink };
+  const o = program.opts<{ suite: string; seed: number; path: string; replayPath?: string; maxCommands?: number; shrink: boolean }>();
+  return { suite: o.suite, seed: o.seed, path: o.path, replayPath: o.replayPath, ...(o.maxCommands !== undefined ? { maxCommands: o.maxCommands } : {}), shrink: o.shrink };
 }
 
 /** Environment that makes the settings replay this schedule. */
@@ -44,6 +51,7 @@ export function replayEnv(a: ReplayArgs): Record<string, string> {
     HARNESS_SCHEDULE_REPLAY_PATH: a.path,
   };
   if (a.replayPath) env.HARNESS_SCHEDULE_REPLAY_COMMANDS = a.replayPath;
+  if (a.maxCommands !== undefined) env.HARNESS_SCHEDULE_MAX_COMMANDS = String(a.maxCommands);
   if (!a.shrink) env.HARNESS_SCHEDULE_SHRINK_BUDGET_MS = '0';
   return env;
 }

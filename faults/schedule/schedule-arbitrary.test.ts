@@ -66,6 +66,7 @@ describe('schedule arbitrary', () => {
       "npm run replay -- --suite exactly-once --seed 12 --path 3:0:1 --replay-path 'CD:F'",
     );
     expect(replayCommand({ suite: 'at-least-once', seed: 5, path: '0' })).toBe('npm run replay -- --suite at-least-once --seed 5 --path 0');
+    expect(replayCommand({ suite: 'ha-replicated-alo', seed: 5, path: '0', maxCommands: 3 })).toBe('npm run replay -- --suite ha-replicated-alo --seed 5 --path 0 --max-commands 3');
   });
 
   test('mid-window: the open window is 50-85% filled', () => {
