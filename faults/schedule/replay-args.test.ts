@@ -29,7 +29,11 @@ describe('replay arguments', () => {
     const a = parseReplayArgs(['--suite', 'ha-replicated-eo', '--seed', '1014', '--path', '0', '--max-commands', '3']);
     expect(a.maxCommands).toBe(3);
     expect(replayEnv(a).HARNESS_SCHEDULE_MAX_COMMANDS).toBe('3');
-    expect(replayEnv(parseReplayArgs(['--suite', 'exactly-once', '--seed', '1', '--path', '0']))).not.toHaveProperty('HARNESS_SCHEDULE_MAX_COMMANDS');
+    // A nightly-only suite replays under the nightly tier's budgets.
+    expect(replayEnv(a).HARNESS_TIER).toBe('nightly');
+    const smoke = replayEnv(parseReplayArgs(['--suite', 'exactly-once', '--seed', '1', '--path', '0']));
+    expect(smoke).not.toHaveProperty('HARNESS_SCHEDULE_MAX_COMMANDS');
+    expect(smoke).not.toHaveProperty('HARNESS_TIER');
     expect(() => parseReplayArgs(['--suite', 'exactly-once', '--seed', '1', '--path', '0', '--max-commands', '0'])).toThrow(/positive/);
   });
 

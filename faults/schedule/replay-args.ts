@@ -52,6 +52,8 @@ export function replayEnv(a: ReplayArgs): Record<string, string> {
   };
   if (a.replayPath) env.HARNESS_SCHEDULE_REPLAY_COMMANDS = a.replayPath;
   if (a.maxCommands !== undefined) env.HARNESS_SCHEDULE_MAX_COMMANDS = String(a.maxCommands);
+  // A nightly-only suite (the HA ones) replays under the nightly tier's budgets, as it ran.
+  if (suiteById(a.suite)?.nightlyOnly) env.HARNESS_TIER = 'nightly';
   if (!a.shrink) env.HARNESS_SCHEDULE_SHRINK_BUDGET_MS = '0';
   return env;
 }
