@@ -60,6 +60,7 @@ export class ClickGenerator {
   private stopping = false;
   private running?: Promise<void>;
   private producer?: Producer;
+  private inputWritten = false;
   /** concurrency > 1: one producer per partition. */
   private partitionProducers: Producer[] = [];
   private pauses: number[];
@@ -83,6 +84,11 @@ export class ClickGenerator {
   /** Event time (exclusive) of the last window this generator writes, if bounded. */
   get endMs(): number | undefined {
     return this.options.windows === undefined ? undefined : this.startMs + this.options.windows * WINDOW_MS;
+  }
+
+  /** The bounded input and its closing events are written and acknowledged. */
+  get ended(): boolean {
+    return this.inputWritten;
   }
 
   /** Starts writing in the background; `done()` resolves when bounded input is written. */
@@ -137,6 +143,28 @@ export class ClickGenerator {
     const reachedP = new Promise<void>((r) => (reached = r));
     const releaseP = new Promise<void>((r) => (release = r));
     this.hold = { reached, reachedP, release, releaseP };
+  }
+
+  /**
+   * Once the input is written: the closing events again, one per partition
+   * (acknowledged in the ledger, in the window they open, which stays
+   * unsettled). A stream in production never ends; the harness's input does,
+   * and a partition a job restores at its end offset (all of it read before
+   * the checkpoint, e.g. a rescale near the end of the input) gets no event
+   * again, so a per-partition watermark that waits for its first event (the
+   * Click Event Count's) holds every window after it forever. Resent closing
+   * events are what a live stream would bring next; they change no settled
+   * window's count.
+   */
+  async resendClosing(): Promise<void> {
+    if (!this.inputWritten) throw new Error('the input is not written yet');
+    const p = await this.connect();
+    try {
+      await this.closeWindows(p);
+    } finally {
+      await p.disconnect().catch(() => undefined);
+      this.producer = undefined;
+    }
   }
 
   /** Writes a record that is not a ClickEvent (the job must skip it; the ledger ignores it). */
@@ -231,6 +259,7 @@ export class ClickGenerator {
         this.next = upTo;
       }
       await this.closeWindows(producer);
+      this.inputWritten = true;
     } finally {
       await this.settle(inFlight).catch(() => undefined);
       for (const p of [producer, ...this.partitionProducers]) await p.disconnect().catch(() => undefined);

@@ -46,6 +46,9 @@ declare module 'vitest' {
 
 export const harnessRun = (): HarnessRun => inject('harness');
 
+/** No new output key for this long after the input ended: settle resends the closing events. */
+const SETTLE_STALL_MS = 10_000;
+
 export interface ScenarioOptions {
   taskManagers?: number;
   /** The cluster's shape (brokers: 3, proxies, partitionable, ...); taskManagers above is its shorthand. */
@@ -207,14 +210,26 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
         if (!ledger) return true;
         // Each output record decoded once, however often the wait polls (100,000 pages per window at scale).
         const coverage = new OutputCoverage(ledger);
+        // A stall after the input ended: the closing events again (ClickGenerator.resendClosing says why), every STALL_MS.
+        let progressAt = Date.now();
+        let seenBefore = -1;
+        let resends = 0;
         try {
           await waitFor(
             `output for all ${coverage.expected} settled window x page keys`,
             async (seen) => {
               coverage.read(t.records);
               const first = coverage.firstMissing();
-              seen(`${coverage.seen}/${coverage.expected} keys present${first ? `, first missing ${first}` : ''}`);
-              return coverage.complete() ? true : undefined;
+              seen(`${coverage.seen}/${coverage.expected} keys present${first ? `, first missing ${first}` : ''}${resends ? `; closing events resent ${resends}x` : ''}`);
+              if (coverage.complete()) return true;
+              if (coverage.seen !== seenBefore) [seenBefore, progressAt] = [coverage.seen, Date.now()];
+              else if (generator!.ended && Date.now() - progressAt >= SETTLE_STALL_MS) {
+                await generator!.resendClosing();
+                resends++;
+                progressAt = Date.now();
+                if (resends === 1) history.note(`output stalled ${SETTLE_STALL_MS / 1000} s after the input ended at ${coverage.seen}/${coverage.expected} keys: closing events resent (a partition restored at its end gets no event, and holds the watermark)`);
+              }
+              return undefined;
             },
             {
               timeoutMs,
