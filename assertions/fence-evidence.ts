@@ -11,7 +11,7 @@
 // Judged from each check's data, not its `ok`: the rule, not the recorder,
 // decides. The last check of each name counts (a fence is run once; a second
 // one supersedes the first).
-import type { PartitionTransactionLog, TransactionListing } from '../containers/kafka-transactions.js';
+import type { PartitionTransactionLog, TransactionListing } from '../history/transactions.js';
 import type { HistoryEvent, SinkSemantics } from '../history/types.js';
 import type { Reason } from './outcome.js';
 

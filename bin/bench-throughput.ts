@@ -21,7 +21,7 @@ import { info } from '../config/progress.js';
 import { loadSettings } from '../config/settings.js';
 import { startCluster, type Cluster } from '../containers/cluster.js';
 import { prepareImages } from '../containers/images/index.js';
-import { PLAYGROUND_JOB } from '../containers/job-spec.js';
+import { PLAYGROUND_JOB } from '../config/job-spec.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
 import { HistoryRecorder } from '../history/recorder.js';
 import { newRunId } from '../scenarios/harness/run-id.js';

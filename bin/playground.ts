@@ -13,7 +13,7 @@ import { startCluster, type Cluster } from '../containers/cluster.js';
 import { prepareImages } from '../containers/images/index.js';
 import { sweep } from '../containers/janitor.js';
 import { startWatchdog } from '../containers/watchdog.js';
-import { PLAYGROUND_JOB } from '../containers/job-spec.js';
+import { PLAYGROUND_JOB } from '../config/job-spec.js';
 import { HistoryRecorder } from '../history/recorder.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
 import { newRunId } from '../scenarios/harness/run-id.js';

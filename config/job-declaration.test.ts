@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { REPO_ROOT } from './settings.js';
 import { HarnessError } from './harness-error.js';
 import { BUILTIN_JAR, jobSpecOf, loadJobDeclaration, parseJobDeclaration } from './job-declaration.js';
-import { DEDUP_JOB, programArgs } from '../containers/job-spec.js';
+import { DEDUP_JOB, programArgs } from './job-spec.js';
 
 const fixture = (f: string) => path.join(REPO_ROOT, 'config/fixtures/jobs', f);
 /** Parsed from data: the same checks as a file named x.yaml in the fixtures. */

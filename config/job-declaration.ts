@@ -10,7 +10,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ARG_PLACEHOLDERS, type JobSpec } from '../containers/job-spec.js';
+import { ARG_PLACEHOLDERS, type JobSpec } from './job-spec.js';
 import { HarnessError } from './harness-error.js';
 
 /** `jar: builtin`: the harness's own job jar (job/), built for the run's Flink release. */

@@ -1,14 +1,12 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import pRetry from 'p-retry';
+import type { PartitionTransactionLog, TransactionDescription, TransactionListing } from '../history/transactions.js';
 import {
   isOpenTransactionState,
   parseTransactionDescription,
   parseTransactionList,
   TransactionLogTally,
   type DecodedRecord,
-  type PartitionTransactionLog,
-  type TransactionDescription,
-  type TransactionListing,
 } from './kafka-transactions.js';
 import { OutputTap } from './output-tap.js';
 import { StopWaiting, waitFor } from './wait.js';

@@ -4,35 +4,14 @@
 // no ListTransactions / DescribeTransactions API, so the harness runs the tool
 // in the broker container (see KafkaBroker.transactions) and parses it here.
 
+import type { PartitionTransactionLog, TransactionDescription, TransactionListing } from '../history/transactions.js';
+
 /** Transaction states after which a transactional id holds nothing open (Kafka's TransactionState). */
 const CLOSED_STATES = new Set(['Empty', 'CompleteCommit', 'CompleteAbort', 'Dead']);
 
 /** Ongoing, PrepareCommit, PrepareAbort, PrepareEpochFence: the transaction still holds the last stable offset back. */
 export function isOpenTransactionState(state: string): boolean {
   return !CLOSED_STATES.has(state);
-}
-
-/** One row of `kafka-transactions.sh list`. */
-export interface TransactionListing {
-  transactionalId: string;
-  coordinator: number;
-  producerId: number;
-  state: string;
-}
-
-/** `kafka-transactions.sh describe --transactional-id <id>`. */
-export interface TransactionDescription {
-  transactionalId: string;
-  coordinatorId: number;
-  producerId: number;
-  producerEpoch: number;
-  state: string;
-  timeoutMs: number;
-  /** Epoch ms when the open transaction began; undefined when none is open (the tool prints "None" or -1). */
-  startTimeMs?: number;
-  durationMs?: number;
-  /** topic-partition names the transaction wrote to, e.g. output-0. */
-  partitions: string[];
 }
 
 /** Rows of the tool's table keyed by its header cells; lines before the header (warnings) are skipped. */
@@ -86,31 +65,6 @@ export function parseTransactionDescription(text: string): TransactionDescriptio
 function optionalMs(cell: string | undefined): number | undefined {
   const n = Number(cell);
   return cell === undefined || cell === '' || cell === 'None' || !Number.isFinite(n) || n < 0 ? undefined : n;
-}
-
-/**
- * How one partition's log was written, from its record batches (Kafka's v2
- * log format): a transactional producer sets the batch's isTransactional
- * attribute and ends each transaction with a control batch (a COMMIT or
- * ABORT marker) under its producer id. Offsets and producer ids as decimal
- * strings (JSON, int64).
- */
-export interface PartitionTransactionLog {
-  partition: number;
-  /** Where the read started (the log start) and the offset it reached (the high watermark). */
-  from: string;
-  to: string;
-  /** Records that are not control records. */
-  dataRecords: number;
-  /** Data records in batches without the isTransactional attribute: written outside any transaction. */
-  outsideTransactions: number;
-  firstOutsideOffset?: string;
-  /** Distinct producer ids of the transactional data batches. */
-  transactionalProducers: string[];
-  commitMarkers: number;
-  abortMarkers: number;
-  /** Distinct producer ids that wrote a COMMIT marker. */
-  committingProducers: string[];
 }
 
 /** A record as kafkajs decodes it from a fetch (protocol/recordBatch): its batch's attributes in batchContext. */

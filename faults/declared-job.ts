@@ -4,7 +4,7 @@
 // submitJob ('submit-job-cli'), so the evidence rules pair a resume with its
 // savepoint the same way.
 import { parseSubmittedJobId } from '../containers/flink-cli.js';
-import { programArgs, type ArgValues, type JobSpec } from '../containers/job-spec.js';
+import { programArgs, type ArgValues, type JobSpec } from '../config/job-spec.js';
 import { recorded, type Testbed } from './context.js';
 import { submissionTarget } from './job-operations.js';
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { CHECKPOINTS_DIR, SAVEPOINTS_DIR, type Cluster } from '../containers/cluster.js';
 import type { CliResult } from '../containers/flink-cli.js';
-import { programArgs, type JobSpec } from '../containers/job-spec.js';
+import { programArgs, type JobSpec } from '../config/job-spec.js';
 import { restoreModeCliArgs, restoreModeRestField, savepointFormatCliArgs, savepointFormatRestField } from '../containers/profiles/flink-options.js';
 import { StopWaiting, waitFor } from '../containers/wait.js';
 import { recorded, type Testbed } from './context.js';

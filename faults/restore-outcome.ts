@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { CliResult } from '../containers/flink-cli.js';
 import { allTasksRunning, FlinkRestError, taskCounts, type FlinkRest } from '../containers/flink-rest.js';
-import { programArgs, type JobSpec } from '../containers/job-spec.js';
+import { programArgs, type JobSpec } from '../config/job-spec.js';
 import { waitFor, WaitTimeout } from '../containers/wait.js';
 import { classifyRestoreFailure, describeClassification } from '../history/restore-failure.js';
 import type { FailureSource, RestoreOutcome } from '../history/restore-outcome.js';

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { expectVerdictOk } from '../assertions/expect-verdict.js';
 import { allTasksRunning, type JobDetails } from '../containers/flink-rest.js';
-import { PLAYGROUND_JOB } from '../containers/job-spec.js';
+import { PLAYGROUND_JOB } from '../config/job-spec.js';
 import { releaseCapabilities } from '../containers/profiles/profile.js';
 import { waitFor } from '../containers/wait.js';
 import { rescaleInPlace, submitJob, waitForJobRunning } from '../faults/job-operations.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { PLAYGROUND_JOB, VERTEX } from '../containers/job-spec.js';
+import { PLAYGROUND_JOB, VERTEX } from '../config/job-spec.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
 import { runScenario, type Scenario } from './harness/scenario.js';
 

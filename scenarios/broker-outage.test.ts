@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { expectVerdictOk } from '../assertions/expect-verdict.js';
-import { PLAYGROUND_JOB, VERTEX } from '../containers/job-spec.js';
+import { PLAYGROUND_JOB, VERTEX } from '../config/job-spec.js';
 import type { OutputTap } from '../containers/output-tap.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
 import { kafkaOutage, pauseKafka, unpauseKafka } from '../faults/broker.js';

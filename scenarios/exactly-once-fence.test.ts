@@ -13,13 +13,14 @@ import {
 import { LATE_DROPS_METRIC } from '../assertions/late-drops.js';
 import { decide } from '../assertions/outcome.js';
 import { allTasksRunning, taskCounts } from '../containers/flink-rest.js';
-import { PLAYGROUND_JOB, type JobSpec } from '../containers/job-spec.js';
+import { PLAYGROUND_JOB, type JobSpec } from '../config/job-spec.js';
 import { waitFor } from '../containers/wait.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
 import { killTaskManager, startTaskManager } from '../faults/taskmanager.js';
 import type { HistoryEvent, OraclePolicy } from '../history/types.js';
 import { WINDOW_MS } from '../history/types.js';
-import { fenceAndDrain, TRANSACTIONAL_ID_PREFIX } from './harness/fence.js';
+import { TRANSACTIONAL_ID_PREFIX } from '../config/job-spec.js';
+import { fenceAndDrain } from './harness/fence.js';
 import { writePhaseOne } from './harness/input-phases.js';
 import { windowStartsRead } from './harness/job-lifecycle.js';
 import { newestWindowStart } from './harness/output-progress.js';

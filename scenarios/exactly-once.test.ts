@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { describeRestoreOutcome, expectRestored } from '../assertions/expect-restored.js';
 import { expectVerdictOk } from '../assertions/expect-verdict.js';
 import { allTasksRunning, taskCounts } from '../containers/flink-rest.js';
-import type { JobSpec } from '../containers/job-spec.js';
+import type { JobSpec } from '../config/job-spec.js';
 import { waitFor } from '../containers/wait.js';
 import { stopWithSavepoint, submitJob, waitForJobRunning } from '../faults/job-operations.js';
 import { resumeFromSavepoint } from '../faults/restore-outcome.js';

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { expectVerdictOk } from '../assertions/expect-verdict.js';
 import { playgroundFlinkProperties } from '../containers/cluster.js';
 import { taskCounts, type JobDetails } from '../containers/flink-rest.js';
-import { PLAYGROUND_JOB } from '../containers/job-spec.js';
+import { PLAYGROUND_JOB } from '../config/job-spec.js';
 import { WaitTimeout, waitFor } from '../containers/wait.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
 import { killTaskManager, startTaskManager } from '../faults/taskmanager.js';

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, test } from 'vitest';
 import { expectVerdictOk } from '../assertions/expect-verdict.js';
 import { FlinkRest, FlinkRestError } from '../containers/flink-rest.js';
-import { PLAYGROUND_JOB } from '../containers/job-spec.js';
+import { PLAYGROUND_JOB } from '../config/job-spec.js';
 import { waitFor } from '../containers/wait.js';
 import {
   awaitLeader, killJobManagerLeader, pauseJobManagerLeader, restartZooKeeper, startJobManager, unpauseJobManager,

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { expectVerdictOk } from '../assertions/expect-verdict.js';
 import { CHECKPOINTS_DIR } from '../containers/cluster.js';
 import type { JobDetails, JobVertex } from '../containers/flink-rest.js';
-import { PLAYGROUND_JOB, VERTEX } from '../containers/job-spec.js';
+import { PLAYGROUND_JOB, VERTEX } from '../config/job-spec.js';
 import { waitFor } from '../containers/wait.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
 import { waitForCheckpointsAndOutput } from './harness/output-progress.js';

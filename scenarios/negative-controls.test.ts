@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { expectVerdictFails, expectVerdictOk } from '../assertions/expect-verdict.js';
 import { FlinkRestError, type JobDetails } from '../containers/flink-rest.js';
-import { PLAYGROUND_JOB, type JobSpec } from '../containers/job-spec.js';
+import { PLAYGROUND_JOB, type JobSpec } from '../config/job-spec.js';
 import { sleep, waitFor } from '../containers/wait.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
 import { killTaskManager, startTaskManager } from '../faults/taskmanager.js';

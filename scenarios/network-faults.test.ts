@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { expectVerdictOk } from '../assertions/expect-verdict.js';
 import { clusterMemory } from '../containers/cluster-memory.js';
-import { PLAYGROUND_JOB } from '../containers/job-spec.js';
+import { PLAYGROUND_JOB } from '../config/job-spec.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
 import { healNetwork, kafkaLatency, partitionTaskManager } from '../faults/network.js';
 import { writePhaseOne } from './harness/input-phases.js';

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { expectVerdictOk } from '../assertions/expect-verdict.js';
 import { parseJobList } from '../containers/flink-cli.js';
-import { PLAYGROUND_JOB } from '../containers/job-spec.js';
+import { PLAYGROUND_JOB } from '../config/job-spec.js';
 import { leftovers } from '../containers/janitor.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
 import { harnessRun, runScenario } from './harness/scenario.js';

@@ -4,7 +4,7 @@ import { decide } from '../assertions/outcome.js';
 import { profileReasons } from '../assertions/profile-applied.js';
 import type { ProfileReadBack } from '../history/profile-read-back.js';
 import { parseSavepointPath, parseSubmittedJobId } from '../containers/flink-cli.js';
-import { PLAYGROUND_JOB, programArgs } from '../containers/job-spec.js';
+import { PLAYGROUND_JOB, programArgs } from '../config/job-spec.js';
 import { profiledFlinkProperties } from '../containers/profiles/cluster-properties.js';
 import { restoreModeCliArgs, savepointFormatCliArgs } from '../containers/profiles/flink-options.js';
 import { profileNamed, releaseCapabilities, type Profile } from '../containers/profiles/profile.js';

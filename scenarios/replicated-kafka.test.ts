@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { expectVerdictOk } from '../assertions/expect-verdict.js';
 import { clusterMemory } from '../containers/cluster-memory.js';
-import type { JobSpec } from '../containers/job-spec.js';
+import type { JobSpec } from '../config/job-spec.js';
 import { waitFor } from '../containers/wait.js';
 import { killPartitionLeader, killTransactionCoordinator, restartBroker, rollingRestartKafka } from '../faults/broker-leader.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
 import type { OraclePolicy } from '../history/types.js';
-import { TRANSACTIONAL_ID_PREFIX } from './harness/fence.js';
+import { TRANSACTIONAL_ID_PREFIX } from '../config/job-spec.js';
 import { writePhaseOne } from './harness/input-phases.js';
 import { newestWindowStart } from './harness/output-progress.js';
 import { harnessRun, runScenario, type Scenario } from './harness/scenario.js';

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { expectVerdictOk } from '../assertions/expect-verdict.js';
 import { allTasksRunning, taskCounts, type JobDetails } from '../containers/flink-rest.js';
-import { PLAYGROUND_JOB } from '../containers/job-spec.js';
+import { PLAYGROUND_JOB } from '../config/job-spec.js';
 import { stopWithSavepoint, submitJob, waitForJobRunning, type Via } from '../faults/job-operations.js';
 import { scaleTaskManagers } from '../faults/taskmanager.js';
 import { WINDOW_MS } from '../history/types.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { expectVerdictOk } from '../assertions/expect-verdict.js';
-import { PLAYGROUND_JOB } from '../containers/job-spec.js';
+import { PLAYGROUND_JOB } from '../config/job-spec.js';
 import { waitFor } from '../containers/wait.js';
 import { cancelJob, hostPathOf, submitJob, waitForJobRunning, type Via } from '../faults/job-operations.js';
 import { WINDOW_MS } from '../history/types.js';

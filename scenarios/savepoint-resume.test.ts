@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { expectVerdictOk } from '../assertions/expect-verdict.js';
 import { SAVEPOINTS_DIR } from '../containers/cluster.js';
-import { PLAYGROUND_JOB } from '../containers/job-spec.js';
+import { PLAYGROUND_JOB } from '../config/job-spec.js';
 import { stopWithSavepoint, submitJob, waitForJobRunning, type Via } from '../faults/job-operations.js';
 import { WINDOW_MS } from '../history/types.js';
 import { folderContents, jobSwitches, readOutputToEnd, restoredFrom, waitForJobState, windowStartsRead } from './harness/job-lifecycle.js';

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { expectVerdictOk } from '../assertions/expect-verdict.js';
 import type { CheckpointStats } from '../containers/flink-rest.js';
-import { PLAYGROUND_JOB, type JobSpec } from '../containers/job-spec.js';
+import { PLAYGROUND_JOB, type JobSpec } from '../config/job-spec.js';
 import { waitFor } from '../containers/wait.js';
 import { stopWithSavepoint, submitJob, waitForJobRunning } from '../faults/job-operations.js';
 import { killTaskManager, startTaskManager } from '../faults/taskmanager.js';

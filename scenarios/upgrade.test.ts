@@ -7,7 +7,7 @@ import { expectVerdictOk } from '../assertions/expect-verdict.js';
 import { loadSettings } from '../config/settings.js';
 import { describeFlinkBuild } from '../containers/artifacts/flink-release.js';
 import { prepareImages, type ClusterImages } from '../containers/images/index.js';
-import { PLAYGROUND_JOB, type JobSpec } from '../containers/job-spec.js';
+import { PLAYGROUND_JOB, type JobSpec } from '../config/job-spec.js';
 import { recorded } from '../faults/context.js';
 import { stopWithSavepoint, submitJob, waitForJobRunning, type StoppedWithSavepoint } from '../faults/job-operations.js';
 import { resumeFromSavepoint, type RestoreOutcome } from '../faults/restore-outcome.js';

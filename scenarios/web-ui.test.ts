@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import { PLAYGROUND_JOB, VERTEX } from '../containers/job-spec.js';
+import { PLAYGROUND_JOB, VERTEX } from '../config/job-spec.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
 import { launchChromium } from './harness/browser.js';
 import { runScenario, type Scenario } from './harness/scenario.js';

@@ -2,7 +2,7 @@
 // one scenario's cluster and history, the job's current id, the generator and
 // the output reader, plus the run's deadline and the log of executed steps.
 import type { Cluster } from '../../containers/cluster.js';
-import type { JobSpec } from '../../containers/job-spec.js';
+import type { JobSpec } from '../../config/job-spec.js';
 import type { OutputTap } from '../../containers/output-tap.js';
 import type { HistoryRecorder } from '../../history/recorder.js';
 import type { ClickGenerator } from '../../workload/click-generator.js';

@@ -3,7 +3,7 @@
 // generator finish its input and the output settle. The caller judges.
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import type { JobSpec } from '../../containers/job-spec.js';
+import type { JobSpec } from '../../config/job-spec.js';
 import { waitFor } from '../../containers/wait.js';
 import { WINDOW_MS } from '../../history/types.js';
 import type { ClickGenerator, GeneratorOptions } from '../../workload/click-generator.js';

@@ -3,7 +3,7 @@
 // The HA suites run it again, nightly, on two JobManagers (ZooKeeper), three
 // brokers and a partitionable network, where the faults of that topology join
 // the mix.
-import type { JobSpec } from '../../containers/job-spec.js';
+import type { JobSpec } from '../../config/job-spec.js';
 import type { OraclePolicy } from '../../history/types.js';
 import { SINGLE_NODE_TOPOLOGY, type ScheduleEnvironment, type ScheduleTopology } from './model.js';
 

@@ -3,8 +3,8 @@
 // operation and ends with the oracle's verdict. The bodies assert nothing a
 // mutant could break: whatever the job wrote goes to the oracle, which alone
 // says whether the mutant was caught.
-import type { JobSpec } from '../../containers/job-spec.js';
-import { PLAYGROUND_JOB } from '../../containers/job-spec.js';
+import type { JobSpec } from '../../config/job-spec.js';
+import { PLAYGROUND_JOB } from '../../config/job-spec.js';
 import { WaitTimeout } from '../../containers/wait.js';
 import { stopWithSavepoint, submitJob, waitForJobRunning } from '../../faults/job-operations.js';
 import { resumeFromSavepoint } from '../../faults/restore-outcome.js';

@@ -8,8 +8,9 @@
 // and without a fault nothing else shows it). Each step leaves a 'check' (or 'metric') event in the history;
 // assertions/fence-evidence.ts judges them (fenceReasons). Nothing here
 // judges: a step that cannot be done is recorded as such, never thrown past.
+import { TRANSACTIONAL_ID_PREFIX } from '../../config/job-spec.js';
 import type { KafkaBroker } from '../../containers/kafka-broker.js';
-import type { PartitionTransactionLog, TransactionDescription, TransactionListing } from '../../containers/kafka-transactions.js';
+import type { PartitionTransactionLog, TransactionDescription, TransactionListing } from '../../history/transactions.js';
 import type { FlinkRest, JobState } from '../../containers/flink-rest.js';
 import type { OutputTap } from '../../containers/output-tap.js';
 import { StopWaiting, waitFor } from '../../containers/wait.js';
@@ -31,7 +32,6 @@ import {
 
 /** The Click Event Count job's names (job/ ClickEventCount.java). */
 export const COUNTER_VERTEX = 'ClickEvent Counter';
-export const TRANSACTIONAL_ID_PREFIX = 'click-event-count';
 
 export interface FenceOptions {
   /** The run's sink: 'exactly-once' adds the last-stable-offset and open-transaction checks. */

@@ -15,7 +15,7 @@ import { decide, describeOutcome, type Reason, type ScenarioOutcome } from '../.
 import { BUILTIN_JAR, jobSpecOf, loadJobDeclaration, type GeneratorSpec, type JobDeclaration } from '../../config/job-declaration.js';
 import { REPO_ROOT } from '../../config/settings.js';
 import type { ClusterImages } from '../../containers/images/index.js';
-import type { JobSpec } from '../../containers/job-spec.js';
+import type { JobSpec } from '../../config/job-spec.js';
 import { OUTPUT_TOPIC_CONFIG } from '../../containers/kafka-broker.js';
 import { waitFor } from '../../containers/wait.js';
 import { submitDeclaredJob } from '../../faults/declared-job.js';

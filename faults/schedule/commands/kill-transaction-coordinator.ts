@@ -1,4 +1,4 @@
-import { TRANSACTIONAL_ID_PREFIX } from '../../../scenarios/harness/fence.js';
+import { TRANSACTIONAL_ID_PREFIX } from '../../../config/job-spec.js';
 import { killTransactionCoordinator } from '../../broker-leader.js';
 import type { Action, ScheduleModel } from '../model.js';
 import type { ScheduleReal } from '../real.js';

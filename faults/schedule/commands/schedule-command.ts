@@ -1,6 +1,6 @@
 import type fc from 'fast-check';
 import { HarnessError } from '../../../config/harness-error.js';
-import type { JobSpec } from '../../../containers/job-spec.js';
+import type { JobSpec } from '../../../config/job-spec.js';
 import type { Topology } from '../../../containers/topology.js';
 import { describeAction, describeTopology, environmentLacks, precondition, type Action, type ScheduleEnvironment, type ScheduleModel } from '../model.js';
 import type { ScheduleReal } from '../real.js';

@@ -21,6 +21,9 @@ export interface JobSpec {
   transactionalIdPrefix?: string;
 }
 
+/** The Click Event Count's transactional-id prefix (job/ ClickEventCount.java), for a spec that names none. */
+export const TRANSACTIONAL_ID_PREFIX = 'click-event-count';
+
 /** The playground's job: checkpointing and event time on, at-least-once sink. */
 export const PLAYGROUND_JOB: JobSpec = { checkpointing: true, eventTime: true };
 
