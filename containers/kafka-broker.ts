@@ -284,8 +284,8 @@ export class KafkaBroker {
   }
 
   /** `kafka-transactions.sh describe --transactional-id <id>`: state, start time, partitions. */
-  async describeTransaction(transactionalId: string): Promise<TransactionDescription> {
-    return parseTransactionDescription(await this.transactionsTool(['describe', '--transactional-id', transactionalId]));
+  async describeTransaction(transactionalId: string, timeoutS?: number): Promise<TransactionDescription> {
+    return parseTransactionDescription(await this.transactionsTool(['describe', '--transactional-id', transactionalId], timeoutS));
   }
 
   /** Transactions of ids starting with `prefix` that are still open, described; from `listing` when the caller has just listed them. */
@@ -299,8 +299,11 @@ export class KafkaBroker {
 
   private async transactionsTool(args: string[], timeoutS = 60): Promise<string> {
     // The tool's admin client would wait 60 s for an unreachable broker; `timeout` bounds the whole call.
+    // Bootstrapped from the brokers that run: a killed one in the list costs the tool its timeouts.
+    const running: string[] = [];
+    for (const b of this.brokers) if (await b.node.isRunning()) running.push(b.internal);
     const cmd = ['timeout', String(timeoutS), ...TOOLS, 'org.apache.kafka.tools.TransactionsCommand',
-      '--bootstrap-server', this.internalBootstrapServers, ...args];
+      '--bootstrap-server', running.length ? running.join(',') : this.internalBootstrapServers, ...args];
     const r = await (await this.runningBroker()).started.exec(cmd);
     if (r.exitCode !== 0) {
       throw new Error(`kafka-transactions.sh ${args.join(' ')} exited ${r.exitCode}${r.exitCode === 124 ? ` (timed out after ${timeoutS} s)` : ''}: ${(r.stderr || r.stdout).trim().slice(0, 1_000)}`);

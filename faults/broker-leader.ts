@@ -1,7 +1,7 @@
 import type { KafkaBroker, KafkaBrokerNode, PartitionState } from '../containers/kafka-broker.js';
 import { disconnect, reconnect, type Attachment } from '../containers/networks.js';
 import { requireTopology } from '../containers/topology.js';
-import { waitFor } from '../containers/wait.js';
+import { WaitTimeout, waitFor } from '../containers/wait.js';
 import { recordKafkaClientErrors, sampleLag } from './broker.js';
 import { recorded, type Testbed } from './context.js';
 
@@ -85,7 +85,8 @@ export async function killTransactionCoordinator(tb: Testbed, prefix: string): P
   need3(tb, 'kill-transaction-coordinator');
   const { broker, transactionalId } = await transactionCoordinator(tb.cluster.kafka, prefix);
   const began = await brokerFault(tb, 'kill-transaction-coordinator', broker, `coordinator of ${transactionalId}`, () => broker.node.kill());
-  await recordMove(tb, began, broker, `coordinator of ${transactionalId}`, broker.nodeId, async () => (await tb.cluster.kafka.describeTransaction(transactionalId)).coordinatorId);
+  // Short tool calls: one call that waits out the admin client's 60 s on the dead coordinator would spend the whole move wait (seen).
+  await recordMove(tb, began, broker, `coordinator of ${transactionalId}`, broker.nodeId, async () => (await tb.cluster.kafka.describeTransaction(transactionalId, 10)).coordinatorId);
   return broker;
 }
 
@@ -95,7 +96,7 @@ export async function pauseTransactionCoordinator(tb: Testbed, prefix: string, p
   const { broker, transactionalId } = await transactionCoordinator(tb.cluster.kafka, prefix);
   const began = await brokerFault(tb, 'pause-transaction-coordinator', broker, `coordinator of ${transactionalId}`, () => broker.node.pause());
   try {
-    await recordMove(tb, began, broker, `coordinator of ${transactionalId}`, broker.nodeId, async () => (await tb.cluster.kafka.describeTransaction(transactionalId)).coordinatorId, pausedMs);
+    await recordMove(tb, began, broker, `coordinator of ${transactionalId}`, broker.nodeId, async () => (await tb.cluster.kafka.describeTransaction(transactionalId, 10)).coordinatorId, pausedMs);
   } finally {
     await recorded(tb, 'operation', UNPAUSE_BROKER, broker.node.name, () => broker.node.unpause());
   }
@@ -201,6 +202,7 @@ async function brokerFault(tb: Testbed, name: ReplicatedKafkaFault, broker: Kafk
  * Kafka client errors since the fault began.
  */
 async function recordMove(tb: Testbed, since: number, broker: KafkaBrokerNode, what: string, before: number, read: () => Promise<number>, holdMs = 0): Promise<void> {
+  let lastSeen = '';
   const after = await waitFor(
     `${what} to move off broker ${before}`,
     async (seen) => {
@@ -209,10 +211,13 @@ async function recordMove(tb: Testbed, since: number, broker: KafkaBrokerNode, w
       return now !== undefined && now >= 0 && now !== before ? now : undefined;
     },
     { timeoutMs: METADATA_MOVE_MS, intervalMs: 500 },
-  ).catch(() => undefined);
+  ).catch((e) => {
+    lastSeen = e instanceof WaitTimeout ? e.lastSeen : String(e);
+    return undefined;
+  });
   const wait = since + holdMs - Date.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  tb.history.check(KAFKA_METADATA_CHECK, after !== undefined, after !== undefined ? `${what} moved from broker ${before} to ${after}` : `${what} still broker ${before} after ${METADATA_MOVE_MS / 1000} s`, {
+  tb.history.check(KAFKA_METADATA_CHECK, after !== undefined, after !== undefined ? `${what} moved from broker ${before} to ${after}` : `${what} still broker ${before} after ${METADATA_MOVE_MS / 1000} s (last seen: ${lastSeen})`, {
     target: broker.node.name,
     what,
     before,
