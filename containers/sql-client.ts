@@ -80,10 +80,22 @@ export function parseSqlSavepointPath(output: string): string | undefined {
   return /\|\s*((?:file|hdfs|s3a?|gs|oss):\S*?\/savepoint-[^\s|]+)\s*\|/.exec(output)?.[1];
 }
 
-/** The first [ERROR] block: "[ERROR] Could not execute SQL statement. Reason:\n<exception>: <message>". */
-function errorOf(output: string): { error?: string } {
+/**
+ * The first [ERROR] block: "[ERROR] Could not execute SQL statement. Reason:\n<exception>: <message>",
+ * up to where the client speaks again (its next prompt, or "Shutting down the session..." after
+ * a failed -f script), so Flink's message is not run on with the client's own lines.
+ */
+export function sqlClientError(output: string): string | undefined {
   const at = output.indexOf('[ERROR]');
-  return at < 0 ? {} : { error: output.slice(at).trim() };
+  if (at < 0) return undefined;
+  const block = output.slice(at);
+  const end = block.search(/\n\s*(?:Shutting down the session\.\.\.|Flink SQL>)/);
+  return (end < 0 ? block : block.slice(0, end)).trim();
+}
+
+function errorOf(output: string): { error?: string } {
+  const error = sqlClientError(output);
+  return error === undefined ? {} : { error };
 }
 
 const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');

@@ -100,7 +100,8 @@ export async function resumeSqlJob(tb: SqlTestbed, savepoint: string, options: O
     tb,
     savepoint,
     async () => (await submitSqlJob(tb, { ...options, savepoint })).jobId,
-    (e) => (e instanceof SqlClientFailed ? e.result.output : String((e as Error).message ?? e)),
+    // The client's [ERROR] block is Flink's text; the rest of its output is its own.
+    (e) => (e instanceof SqlClientFailed ? (e.result.error ?? e.result.output) : String((e as Error).message ?? e)),
     options.timeoutMs,
   );
 }
