@@ -68,13 +68,6 @@ export class Toxiproxy {
     await this.call('POST', `/proxies/${encodeURIComponent(proxy)}`, { enabled });
   }
 
-  /** Bytes each proxy sent, both ways summed (toxiproxy's -proxy-metrics counters on /metrics). */
-  async sentBytes(): Promise<Map<string, number>> {
-    const res = await this.fetchImpl(`${this.apiUrl}/metrics`, { signal: AbortSignal.timeout(10_000) });
-    if (!res.ok) throw new Error(`toxiproxy GET /metrics: HTTP ${res.status}`);
-    return parseSentBytes(await res.text());
-  }
-
   /** Every proxy enabled, every toxic removed: the heal that always applies. */
   async reset(): Promise<void> {
     await this.call('POST', '/reset');
@@ -93,15 +86,27 @@ export class Toxiproxy {
   }
 }
 
-/** `toxiproxy_proxy_sent_bytes_total{direction="downstream",proxy="kafka-1",...} 1234` lines, summed per proxy. */
-export function parseSentBytes(metrics: string): Map<string, number> {
-  const sent = new Map<string, number>();
-  for (const line of metrics.split('\n')) {
-    const m = /^toxiproxy_proxy_sent_bytes_total\{([^}]*)\}\s+(\S+)/.exec(line);
-    const proxy = m && /(?:^|,)proxy="([^"]*)"/.exec(m[1]!)?.[1];
-    const value = m ? Number(m[2]) : NaN;
-    if (proxy === undefined || proxy === null || !Number.isFinite(value)) continue;
-    sent.set(proxy, (sent.get(proxy) ?? 0) + value);
+/**
+ * Writes through toxic links per proxy between `fromMs` and `toMs`, from the
+ * server's own log (trace level: one `ToxicLink` `write` entry per chunk a link
+ * passes on). The log is the evidence that traffic crossed the proxy while a
+ * toxic was on: toxiproxy's byte counters (`/metrics`) move only when a
+ * connection closes (measured on v2.5.0), and Kafka clients keep theirs open.
+ */
+export function toxicLinkWrites(log: string, fromMs: number, toMs: number): Map<string, number> {
+  const writes = new Map<string, number>();
+  for (const line of log.split('\n')) {
+    if (!line.includes('"ToxicLink"') || !line.includes('"write"')) continue;
+    let entry: { component?: unknown; method?: unknown; proxy?: unknown; time?: unknown };
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (entry.component !== 'ToxicLink' || entry.method !== 'write' || typeof entry.proxy !== 'string' || typeof entry.time !== 'string') continue;
+    const t = Date.parse(entry.time);
+    if (!Number.isFinite(t) || t < fromMs || t > toMs) continue;
+    writes.set(entry.proxy, (writes.get(entry.proxy) ?? 0) + 1);
   }
-  return sent;
+  return writes;
 }
