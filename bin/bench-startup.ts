@@ -147,7 +147,7 @@ try {
       '',
       `Flink ${result.flinkVersion}, Kafka ${result.kafkaVersion}, ${result.machine.cpus} cores, topology ${opts.topology}`,
       coldBuildMs !== undefined ? `cold image build (downloads cached)   ${s(coldBuildMs)}` : 'cold image build                      (run with --cold)',
-      `warm start to job RUNNING, median of ${runs.length}  ${s(result.warmStartToRunningMedianMs)}  (${verdict(result.warmStartToRunningMedianMs, 25_000)}: <= 25 s)`,
+      `warm start to job RUNNING, median of ${runs.length}  ${s(result.warmStartToRunningMedianMs)}  (${opts.topology === 'playground' ? `${verdict(result.warmStartToRunningMedianMs, 25_000)}: <= 25 s` : "the 25 s target is the playground's"})`,
       `  of which cluster up                 ${s(result.clusterUpMedianMs)}`,
       `first correct window after input     ${s(result.firstCorrectWindowMedianMs)}`,
       `cluster peak memory                  ${gib(result.clusterPeakMemoryBytes)}  (${verdict(result.clusterPeakMemoryBytes, memoryTarget)}: <= ${memoryTarget / 2 ** 30} GiB)`,
