@@ -4,7 +4,7 @@
 // failed over, or checkpoints stalled while it was cut. Cut from the
 // JobManager: a failure naming it (heartbeat timeout), a failover, or a
 // checkpoint stall. A toxic on the Kafka proxy counts when Flink's traffic
-// went through the proxy while it was on (its log shows writes of toxic links). A fault
+// went through the proxy while it was on (its log shows Kafka connections wired through the toxic). A fault
 // never healed, or with none of these, is inconclusive.
 import type { FaultOccurrence } from '../history/fault-occurrences.js';
 import type { HistoryEvent } from '../history/types.js';

@@ -87,26 +87,33 @@ export class Toxiproxy {
 }
 
 /**
- * Writes through toxic links per proxy between `fromMs` and `toMs`, from the
- * server's own log (trace level: one `ToxicLink` `write` entry per chunk a link
- * passes on). The log is the evidence that traffic crossed the proxy while a
- * toxic was on: toxiproxy's byte counters (`/metrics`) move only when a
- * connection closes (measured on v2.5.0), and Kafka clients keep theirs open.
+ * Connections (links) per proxy that toxiproxy re-wired through a toxic
+ * between `fromMs` and `toMs`, from the server's own log: adding or removing a
+ * toxic logs one `ToxicLink` entry per live connection and direction (v2.5.0,
+ * times to the second, so the window is widened to whole seconds). That a
+ * Kafka client's connection ran through the toxic is the evidence; toxiproxy
+ * has no per-chunk log, and its `/metrics` byte counters move only when a
+ * connection closes (both measured), while Kafka clients keep theirs open.
  */
-export function toxicLinkWrites(log: string, fromMs: number, toMs: number): Map<string, number> {
-  const writes = new Map<string, number>();
+export function toxicLinks(log: string, fromMs: number, toMs: number): Map<string, number> {
+  const from = Math.floor(fromMs / 1000) * 1000;
+  const to = Math.ceil(toMs / 1000) * 1000;
+  const links = new Map<string, Set<string>>();
   for (const line of log.split('\n')) {
-    if (!line.includes('"ToxicLink"') || !line.includes('"write"')) continue;
-    let entry: { component?: unknown; method?: unknown; proxy?: unknown; time?: unknown };
+    if (!line.includes('"ToxicLink"')) continue;
+    let entry: { component?: unknown; proxy?: unknown; link?: unknown; time?: unknown };
     try {
       entry = JSON.parse(line);
     } catch {
       continue;
     }
-    if (entry.component !== 'ToxicLink' || entry.method !== 'write' || typeof entry.proxy !== 'string' || typeof entry.time !== 'string') continue;
+    if (entry.component !== 'ToxicLink' || typeof entry.proxy !== 'string' || typeof entry.link !== 'string' || typeof entry.time !== 'string') continue;
     const t = Date.parse(entry.time);
-    if (!Number.isFinite(t) || t < fromMs || t > toMs) continue;
-    writes.set(entry.proxy, (writes.get(entry.proxy) ?? 0) + 1);
+    if (!Number.isFinite(t) || t < from || t > to) continue;
+    // One connection, two directions ("...:56576upstream", "...:56576downstream").
+    const connection = entry.link.replace(/(upstream|downstream)$/, '');
+    if (!links.has(entry.proxy)) links.set(entry.proxy, new Set());
+    links.get(entry.proxy)!.add(connection);
   }
-  return writes;
+  return new Map([...links].map(([proxy, set]) => [proxy, set.size]));
 }

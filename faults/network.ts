@@ -2,7 +2,7 @@ import { dockerEngine } from '../containers/engine.js';
 import { disconnect, reconnect } from '../containers/networks.js';
 import type { NodeHandle } from '../containers/node-handle.js';
 import { requireTopology } from '../containers/topology.js';
-import { toxicLinkWrites, type Toxic } from '../containers/toxiproxy.js';
+import { toxicLinks, type Toxic } from '../containers/toxiproxy.js';
 import { recordKafkaClientErrors } from './broker.js';
 import { recorded, type Testbed } from './context.js';
 
@@ -94,14 +94,14 @@ export async function addKafkaToxic(tb: Testbed, name: string, toxic: Toxic, opt
     await recorded(tb, 'operation', REMOVE_TOXIC, name, async () => {
       for (const link of links) for (const stream of streams) await proxy.removeToxic(link, `${name}-${stream}`).catch(() => undefined);
     });
-    // The proxy's own log of link writes while the toxic was on (its byte counters move only when a connection closes).
+    // The proxy's own log: the live connections it wired through the toxic (its byte counters move only when a connection closes).
     const log = await proxy.node.logs().catch(() => undefined);
-    const writes = log === undefined ? undefined : [...toxicLinkWrites(log, began, removing).values()].reduce((a, b) => a + b, 0);
+    const connections = log === undefined ? undefined : [...toxicLinks(log, began, Date.now()).values()].reduce((a, b) => a + b, 0);
     tb.history.check(
       PROXY_TRAFFIC_CHECK,
-      writes !== undefined && writes > 0,
-      writes === undefined ? "the proxy's log could not be read" : `${writes} writes went through the proxy's toxic links while ${name} was on`,
-      { target: name, ...(writes !== undefined ? { writes } : {}), onMs: removing - began },
+      connections !== undefined && connections > 0,
+      connections === undefined ? "the proxy's log could not be read" : `${connections} Kafka connection(s) ran through the toxic links of ${name}`,
+      { target: name, ...(connections !== undefined ? { connections } : {}), onMs: removing - began },
     );
     await recordKafkaClientErrors(tb, began);
   });
