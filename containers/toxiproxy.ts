@@ -87,33 +87,32 @@ export class Toxiproxy {
 }
 
 /**
- * Connections (links) per proxy that toxiproxy re-wired through a toxic
- * between `fromMs` and `toMs`, from the server's own log: adding or removing a
- * toxic logs one `ToxicLink` entry per live connection and direction (v2.5.0,
- * times to the second, so the window is widened to whole seconds). That a
- * Kafka client's connection ran through the toxic is the evidence; toxiproxy
- * has no per-chunk log, and its `/metrics` byte counters move only when a
+ * Links (one per live connection and direction) that toxic `toxic` was on, from
+ * the server's own log: removing a toxic logs a `ToxicLink` `RemoveToxic`
+ * entry per link it was on, synchronously, before the API answers (v2.5.0,
+ * times to the second, so the window is widened to whole seconds). That Kafka
+ * clients' connections ran through the toxic is the evidence: toxiproxy has
+ * no per-chunk log, and its `/metrics` byte counters move only when a
  * connection closes (both measured), while Kafka clients keep theirs open.
+ * `toxic` matches the names the harness gives (`<name>-upstream`, `<name>-downstream`).
  */
-export function toxicLinks(log: string, fromMs: number, toMs: number): Map<string, number> {
+export function toxicLinks(log: string, toxic: string, fromMs: number, toMs: number): number {
   const from = Math.floor(fromMs / 1000) * 1000;
   const to = Math.ceil(toMs / 1000) * 1000;
-  const links = new Map<string, Set<string>>();
+  const links = new Set<string>();
   for (const line of log.split('\n')) {
-    if (!line.includes('"ToxicLink"')) continue;
-    let entry: { component?: unknown; proxy?: unknown; link?: unknown; time?: unknown };
+    if (!line.includes('"RemoveToxic"')) continue;
+    let entry: { component?: unknown; method?: unknown; toxic?: unknown; link_addr?: unknown; time?: unknown };
     try {
       entry = JSON.parse(line);
     } catch {
       continue;
     }
-    if (entry.component !== 'ToxicLink' || typeof entry.proxy !== 'string' || typeof entry.link !== 'string' || typeof entry.time !== 'string') continue;
+    if (entry.component !== 'ToxicLink' || entry.method !== 'RemoveToxic' || typeof entry.link_addr !== 'string' || typeof entry.time !== 'string') continue;
+    if (entry.toxic !== toxic && !(typeof entry.toxic === 'string' && entry.toxic.startsWith(`${toxic}-`))) continue;
     const t = Date.parse(entry.time);
     if (!Number.isFinite(t) || t < from || t > to) continue;
-    // One connection, two directions ("...:56576upstream", "...:56576downstream").
-    const connection = entry.link.replace(/(upstream|downstream)$/, '');
-    if (!links.has(entry.proxy)) links.set(entry.proxy, new Set());
-    links.get(entry.proxy)!.add(connection);
+    links.add(entry.link_addr);
   }
-  return new Map([...links].map(([proxy, set]) => [proxy, set.size]));
+  return links.size;
 }
