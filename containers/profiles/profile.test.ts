@@ -73,6 +73,11 @@ describe('profiles', () => {
     expect(() => profileFlinkProperties(profileNamed('forst'), releaseCapabilities('1.20.3'))).toThrow(/state backend 'forst' is not in Flink 1\.20\.3 \(valid: hashmap, rocksdb\)/);
   });
 
+  test('forst with canonical savepoints is refused (ForSt takes native savepoints only); the named forst profile takes native', () => {
+    expect(profileProblems({ ...profileNamed('forst'), savepointFormat: 'canonical' }, releaseCapabilities('2.2.1'))).toContain('the forst backend takes native savepoints only (savepointFormat: native)');
+    expect(profileProblems(profileNamed('forst'), releaseCapabilities('2.2.1'))).toEqual([]);
+  });
+
   test('property: a profile maps to keys iff it has no problem on the release, with only that line\'s key names', () => {
     fc.assert(
       fc.property(profileArb, releaseArb, (p, version) => {

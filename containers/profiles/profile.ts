@@ -82,7 +82,8 @@ export const PROFILES: readonly Profile[] = [
   },
   { ...base, name: 'native-savepoint', description: 'RocksDB incremental, savepoints in the native format', stateBackend: 'rocksdb', incremental: true, savepointFormat: 'native' },
   { ...base, name: 'changelog', description: 'the changelog state backend over RocksDB incremental (CLAIM: changelog cannot resume NO_CLAIM)', stateBackend: 'rocksdb', incremental: true, changelog: true, restoreMode: 'CLAIM' },
-  { ...base, name: 'forst', description: 'the ForSt state backend (2.x only), incremental', stateBackend: 'forst', incremental: true },
+  // ForSt takes native savepoints only: "Configured state backend (ForStStateBackend...) does not support CANONICAL savepoints" (2.2.1, seen).
+  { ...base, name: 'forst', description: 'the ForSt state backend (2.x only), incremental, native savepoints', stateBackend: 'forst', incremental: true, savepointFormat: 'native' },
   {
     ...base,
     name: 'production',
@@ -167,6 +168,8 @@ export function profileProblems(profile: Profile, release: ReleaseCapabilities):
   }
   // FLINK-40476: a changelog job resumed NO_CLAIM fails its first checkpoint ("does not support enforcing a full snapshot").
   if (profile.changelog && profile.restoreMode === 'NO_CLAIM') problems.push('the changelog state backend cannot resume in NO_CLAIM mode (use CLAIM)');
+  // Seen on 2.2.1: the source declines the savepoint, "ForStStateBackend ... does not support CANONICAL savepoints".
+  if (profile.stateBackend === 'forst' && profile.savepointFormat === 'canonical') problems.push('the forst backend takes native savepoints only (savepointFormat: native)');
   if (profile.checkpoints.mode === 'unaligned' && !(profile.checkpoints.alignedTimeoutMs >= 0)) problems.push('the aligned checkpoint timeout must be 0 ms or more');
   if (!(profile.checkpointIntervalMs >= 10)) problems.push('the checkpoint interval must be at least 10 ms (Flink\'s minimum)');
   return problems;
