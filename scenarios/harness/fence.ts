@@ -10,6 +10,7 @@
 // judges: a step that cannot be done is recorded as such, never thrown past.
 import { TRANSACTIONAL_ID_PREFIX } from '../../config/job-spec.js';
 import type { KafkaBroker } from '../../containers/kafka-broker.js';
+import { savepointFormatRestField } from '../../containers/profiles/flink-options.js';
 import type { PartitionTransactionLog, TransactionDescription, TransactionListing } from '../../history/transactions.js';
 import type { FlinkRest, JobState } from '../../containers/flink-rest.js';
 import type { OutputTap } from '../../containers/output-tap.js';
@@ -297,7 +298,9 @@ async function stopJob(tb: Testbed, jobId: string, status: JobState, options: Fe
   if (status === 'RUNNING') {
     let savepoint: string | undefined;
     try {
-      const trigger = await rest.stopWithSavepoint(jobId, { drain: false });
+      // In the profile's format: a backend may take only one (ForSt: native).
+      const format = tb.profile?.profile.savepointFormat;
+      const trigger = await rest.stopWithSavepoint(jobId, { drain: false, ...(format ? savepointFormatRestField(format) : {}) });
       savepoint = await waitFor(
         `the fence's savepoint of job ${jobId}`,
         async (seen) => {
