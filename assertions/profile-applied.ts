@@ -107,8 +107,12 @@ export function profileFindings(p: ExpectedProfile, rb: ProfileReadBack): Findin
   const done = completedCheckpoints(rb);
   // The first checkpoint of a job is full whatever the setting: judge the later ones.
   const later = done.slice(1).map(checkpointKind).filter((k): k is 'incremental' | 'full' => k !== undefined);
-  // An incremental checkpoint can upload all of its state (all files new): only three full ones in a row say "not incremental".
-  const sizes = later.includes('incremental') ? 'incremental' : later.length >= (p.incremental ? 3 : 1) ? 'full' : undefined;
+  // Sizes prove incremental (less uploaded than covered); they never prove full: an incremental RocksDB
+  // checkpoint uploads all of a small state whenever compaction rewrote it, several in a row (the
+  // production profile's read-back of a stopped job in a fresh-machine CI run, a false fail). So an
+  // incremental profile without such a checkpoint is not verified by sizes, and a full one is
+  // contradicted by any incremental checkpoint.
+  const sizes = later.includes('incremental') ? 'incremental' : !p.incremental && later.length >= 1 ? 'full' : undefined;
   out.push(finding('incremental checkpoints (sizes)', 'checkpoints history checkpointed_size < state_size', p.incremental ? 'incremental' : 'full', sizes));
   // Checkpoint type: from the start unaligned only with an aligned timeout of 0; aligned ones are CHECKPOINT.
   // (Seen on 2.2.1 with timeout 0: a job's very first checkpoint may still be an aligned CHECKPOINT, the later ones UNALIGNED_CHECKPOINT.)
