@@ -257,7 +257,7 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
           if (!history.events.some((e) => e.kind === 'check' && e.name === FENCE_CHECK)) {
             // The profile is read back while the jobs still run: a stopped job's checkpoints do not move on.
             if (tb.profile) await verifyRunProfile(tb);
-            const fenced = await fenceAndDrain({ cluster: c, history }, { sink: policy.sink, tap: t });
+            const fenced = await fenceAndDrain(tb, { sink: policy.sink, tap: t });
             result.extra!.fenceMs = fenced.timings.totalMs;
           }
           sink = policy.sink;
