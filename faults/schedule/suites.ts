@@ -29,7 +29,7 @@ export interface ScheduleSuite {
 /** HA with ZooKeeper, a KRaft quorum of 3, Kafka on a network of its own. */
 export const HA_REPLICATED_TOPOLOGY: ScheduleTopology = { jobManagers: 2, brokers: 3, partitionable: true };
 
-export const SCHEDULE_SUITES: readonly ScheduleSuite[] = [
+const SINGLE_NODE_SUITES: readonly ScheduleSuite[] = [
   {
     id: 'at-least-once',
     short: 'alo',
@@ -66,30 +66,23 @@ export const SCHEDULE_SUITES: readonly ScheduleSuite[] = [
     topology: SINGLE_NODE_TOPOLOGY,
     nightlyOnly: false,
   },
-  {
-    id: 'ha-replicated-alo',
-    short: 'ha-alo',
-    title: 'at-least-once sink on 2 JobManagers (HA), 3 brokers, a partitionable network',
-    job: { checkpointing: true, eventTime: true },
-    policy: { sink: 'at-least-once', time: 'event-time' },
-    isolation: 'read_committed',
-    seedOffset: 3,
-    control: false,
-    topology: HA_REPLICATED_TOPOLOGY,
-    nightlyOnly: true,
-  },
-  {
-    id: 'ha-replicated-eo',
-    short: 'ha-eo',
-    title: 'exactly-once sink on 2 JobManagers (HA), 3 brokers, a partitionable network',
-    job: { checkpointing: true, eventTime: true, exactlyOnce: true },
-    policy: { sink: 'exactly-once', time: 'event-time' },
-    isolation: 'read_committed',
-    seedOffset: 4,
-    control: false,
-    topology: HA_REPLICATED_TOPOLOGY,
-    nightlyOnly: true,
-  },
+];
+
+/** The same job and sink on the HA, replicated topology: nightly only, its own seed offset. */
+const onHaReplicated = (base: ScheduleSuite, id: ScheduleSuite['id'], seedOffset: number): ScheduleSuite => ({
+  ...base,
+  id,
+  short: `ha-${base.short}`,
+  title: `${base.policy.sink} sink on 2 JobManagers (HA), 3 brokers, a partitionable network`,
+  seedOffset,
+  topology: HA_REPLICATED_TOPOLOGY,
+  nightlyOnly: true,
+});
+
+export const SCHEDULE_SUITES: readonly ScheduleSuite[] = [
+  ...SINGLE_NODE_SUITES,
+  onHaReplicated(SINGLE_NODE_SUITES[0]!, 'ha-replicated-alo', 3),
+  onHaReplicated(SINGLE_NODE_SUITES[1]!, 'ha-replicated-eo', 4),
 ];
 
 /** What the suite's steps may need: its topology and whether its job writes exactly once. */
