@@ -1,4 +1,5 @@
 import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
+import pRetry from 'p-retry';
 import { WINDOW_MS } from '../history/types.js';
 import { ClickSequence, encodeClick, PLAYGROUND_SHAPE, type ClickEvent, type WorkloadShape } from './click-event.js';
 import { Ledger, MAX_OUT_OF_ORDERNESS_MS } from './ledger.js';
@@ -46,7 +47,48 @@ export interface GeneratorOptions {
   pauseAfterWindows?: readonly number[];
   /** Called after every acknowledged batch (for the history). */
   onProgress?: (total: number, maxTimestampMs: number) => void;
+  /**
+   * The topic's high watermark per partition. With it, a send that failed
+   * (kafkajs's idempotent producer can give up across a leader change: "out
+   * of order sequence number") is reconciled with what Kafka kept instead of
+   * failing the run: each partition's end says whether its batch was written
+   * or not, and only a batch Kafka did not keep is sent again. Without it, a
+   * failed send fails the generator.
+   */
+  endOffsets?: () => Promise<Map<number, bigint>>;
+  /** Pause between the two end-offset readings that must agree (ms; default 500). */
+  endOffsetsSettleMs?: number;
+  /** Called when a failed send was reconciled (for the history). */
+  onRecovery?: (r: SendRecovery) => void;
 }
+
+/** A send that failed and was reconciled with the topic's end offsets. */
+export interface SendRecovery {
+  at: number;
+  error: string;
+  /** Per partition of the failed request: Kafka had kept its batch, or had not (sent again). */
+  partitions: { partition: number; records: number; outcome: 'kept' | 'resent' }[];
+}
+
+/** What the generator wrote, per partition, to audit against the topic: expected end = start + written. */
+export interface InputAccounting {
+  topic: string;
+  /** The topic's high watermark when the generator first wrote (0 when it could not ask). */
+  start: Record<number, string>;
+  /** Records the generator knows Kafka kept: acknowledged clicks, reconciled batches, raw records. */
+  written: number[];
+  /** Of those, records that are not clicks (writeRaw): the ledger does not count them. */
+  raw: number[];
+  recoveries: SendRecovery[];
+}
+
+/** A failed send whose outcome the topic's end offsets cannot tell: the ledger would be a guess. */
+export class InputUncertainError extends Error {}
+// On the prototype, not a field: the stack's first line is written at construction, and the verdict reads it.
+InputUncertainError.prototype.name = 'InputUncertainError';
+
+/** Attempts of one batch, the first included, before a failed send fails the generator. */
+const MAX_SEND_ATTEMPTS = 4;
 
 /**
  * The playground's click generator, with exact bookkeeping: the ledger counts
@@ -64,6 +106,11 @@ export class ClickGenerator {
   /** concurrency > 1: one producer per partition. */
   private partitionProducers: Producer[] = [];
   private pauses: number[];
+  private readonly written: number[];
+  private readonly raw: number[];
+  private readonly recoveries: SendRecovery[] = [];
+  private start0?: Map<number, bigint>;
+  private starting?: Promise<void>;
   private hold?: { reached: () => void; reachedP: Promise<void>; release: () => void; releaseP: Promise<void> };
 
   constructor(
@@ -72,6 +119,8 @@ export class ClickGenerator {
   ) {
     this.sequence = new ClickSequence(options.shape ?? PLAYGROUND_SHAPE, options.startMs ?? 0);
     this.ledger = new Ledger(options.partitions, this.sequence.pageNames);
+    this.written = Array.from({ length: options.partitions }, () => 0);
+    this.raw = Array.from({ length: options.partitions }, () => 0);
     const perWindow = this.sequence.eventsPerWindow;
     this.pauses = [...(options.pauseAfterWindows ?? [])].map((w) => w * perWindow).sort((a, b) => a - b);
     this.armHold();
@@ -89,6 +138,17 @@ export class ClickGenerator {
   /** The bounded input and its closing events are written and acknowledged. */
   get ended(): boolean {
     return this.inputWritten;
+  }
+
+  /** Per partition, what this generator wrote (for the input audit before the verdict). */
+  accounting(): InputAccounting {
+    return {
+      topic: this.options.topic,
+      start: Object.fromEntries([...(this.start0 ?? new Map<number, bigint>())].map(([p, o]) => [p, String(o)])),
+      written: [...this.written],
+      raw: [...this.raw],
+      recoveries: this.recoveries.map((r) => ({ ...r, partitions: r.partitions.map((x) => ({ ...x })) })),
+    };
   }
 
   /** Starts writing in the background; `done()` resolves when bounded input is written. */
@@ -158,19 +218,103 @@ export class ClickGenerator {
    */
   async resendClosing(): Promise<void> {
     if (!this.inputWritten) throw new Error('the input is not written yet');
-    const p = await this.connect();
     try {
-      await this.closeWindows(p);
+      await this.closeWindows();
     } finally {
-      await p.disconnect().catch(() => undefined);
+      await this.producer?.disconnect().catch(() => undefined);
       this.producer = undefined;
     }
   }
 
   /** Writes a record that is not a ClickEvent (the job must skip it; the ledger ignores it). */
   async writeRaw(value: Buffer | string, partition = 0): Promise<void> {
-    const p = await this.connect();
-    await p.send({ topic: this.options.topic, acks: -1, messages: [{ value, partition }] });
+    await this.deliver(this.mainSlot, new Map([[partition, [{ value, partition }]]]), CompressionTypes.None, (p, n) => {
+      this.written[p]! += n;
+      this.raw[p]! += n;
+    });
+  }
+
+  /** The single producer (concurrency 1, closing events, raw records). */
+  private readonly mainSlot: ProducerSlot = {
+    get: () => this.connect(),
+    replace: async () => {
+      const old = this.producer;
+      this.producer = undefined;
+      await old?.disconnect().catch(() => undefined);
+      return this.connect();
+    },
+  };
+
+  /** Partition `p`'s own producer (concurrency > 1). */
+  private partitionSlot(p: number): ProducerSlot {
+    return {
+      get: async () => this.partitionProducers[p]!,
+      replace: async () => {
+        await this.partitionProducers[p]!.disconnect().catch(() => undefined);
+        return (this.partitionProducers[p] = await this.newProducer());
+      },
+    };
+  }
+
+  /**
+   * One produce request, counted per partition only once Kafka kept it. A
+   * failed request is reconciled, partition by partition, with the topic's
+   * end (the generator is the topic's only writer and has one request in
+   * flight per partition, so the end is either before the batch or after
+   * it): kept batches are counted, the rest sent again by a new producer
+   * (the failed one is closed first, so nothing of it is still in flight).
+   */
+  private async deliver(
+    slot: ProducerSlot,
+    parts: Map<number, Message[]>,
+    compression: CompressionTypes,
+    kept: (partition: number, records: number) => void,
+  ): Promise<void> {
+    await this.recordStart();
+    let pending = parts;
+    for (let attempt = 1; ; attempt++) {
+      const messages = [...pending.values()].flat();
+      try {
+        await (await slot.get()).send({ topic: this.options.topic, acks: -1, compression, messages });
+        for (const [p, m] of pending) kept(p, m.length);
+        return;
+      } catch (e) {
+        const endOffsets = this.options.endOffsets;
+        if (!endOffsets) throw e;
+        await slot.replace();
+        // Only this request's partitions: others may be written meanwhile (concurrency > 1).
+        const ends = await stableEnds(endOffsets, this.options.endOffsetsSettleMs, [...pending.keys()]);
+        const recovery: SendRecovery = { at: Date.now(), error: String((e as Error).message ?? e).split('\n')[0]!, partitions: [] };
+        const resend = new Map<number, Message[]>();
+        for (const [p, m] of pending) {
+          const before = (this.start0?.get(p) ?? 0n) + BigInt(this.written[p]!);
+          const end = ends.get(p);
+          if (end === before) resend.set(p, m);
+          else if (end === before + BigInt(m.length)) kept(p, m.length);
+          else {
+            throw new InputUncertainError(
+              `${this.options.topic}-${p}: a failed send of ${m.length} records left the partition's end at ${end ?? 'unknown'}, neither ${before} (not written) nor ${before + BigInt(m.length)} (written): what Kafka kept is unknown (${recovery.error})`,
+            );
+          }
+          recovery.partitions.push({ partition: p, records: m.length, outcome: resend.has(p) ? 'resent' : 'kept' });
+        }
+        this.recoveries.push(recovery);
+        this.options.onRecovery?.(recovery);
+        if (resend.size === 0) return;
+        // Counted what Kafka kept even of the last attempt: the ledger never lags the topic.
+        if (attempt >= MAX_SEND_ATTEMPTS) throw e;
+        pending = resend;
+      }
+    }
+  }
+
+  /** The topic's end before the first write: the base the audit adds `written` to. */
+  private recordStart(): Promise<void> {
+    const endOffsets = this.options.endOffsets;
+    if (!endOffsets) return Promise.resolve();
+    // Once, before any write (concurrent first sends share the one reading).
+    this.starting ??= stableEnds(endOffsets, this.options.endOffsetsSettleMs).then((ends) => void (this.start0 = ends));
+    return this.starting;
   }
 
   private async connect(): Promise<Producer> {
@@ -191,7 +335,8 @@ export class ClickGenerator {
   }
 
   private async loop(): Promise<void> {
-    const producer = await this.connect();
+    await this.connect();
+    await this.recordStart();
     const seq = this.sequence;
     const perWindow = seq.eventsPerWindow;
     const total = this.options.windows === undefined ? Infinity : this.options.windows * perWindow;
@@ -230,10 +375,10 @@ export class ClickGenerator {
           upTo = Math.min(total, due, this.next + batch, pauseAt ?? Infinity);
         }
         if (concurrency === 1) {
-          await this.send(producer, this.next, upTo);
+          await this.send(this.next, upTo);
         } else {
           for (const [partition, part] of this.split(this.next, upTo)) {
-            const sent: Promise<void> = tails[partition]!.then(() => this.sendPart(this.partitionProducers[partition]!, partition, part)).then(
+            const sent: Promise<void> = tails[partition]!.then(() => this.sendPart(partition, part)).then(
               () => void inFlight.delete(sent),
               (e: unknown) => {
                 inFlight.delete(sent);
@@ -255,14 +400,14 @@ export class ClickGenerator {
       // In requests of at most `batch`: a 100,000-page window in one request is over the broker's max message size.
       while (this.next < boundary) {
         const upTo = Math.min(boundary, this.next + batch);
-        await this.send(producer, this.next, upTo);
+        await this.send(this.next, upTo);
         this.next = upTo;
       }
-      await this.closeWindows(producer);
+      await this.closeWindows();
       this.inputWritten = true;
     } finally {
       await this.settle(inFlight).catch(() => undefined);
-      for (const p of [producer, ...this.partitionProducers]) await p.disconnect().catch(() => undefined);
+      for (const p of [this.producer, ...this.partitionProducers]) await p?.disconnect().catch(() => undefined);
       this.producer = undefined;
       this.partitionProducers = [];
     }
@@ -282,14 +427,9 @@ export class ClickGenerator {
   }
 
   /** One partition's batch through its own producer; counted once Kafka acknowledged it. */
-  private async sendPart(producer: Producer, partition: number, events: ClickEvent[]): Promise<void> {
-    await producer.send({
-      topic: this.options.topic,
-      acks: -1,
-      compression: this.compressionType(),
-      messages: events.map((e) => ({ partition, value: encodeClick(e) })),
-    });
-    this.ledger.acknowledge(events, partition);
+  private async sendPart(partition: number, events: ClickEvent[]): Promise<void> {
+    const messages = events.map((e) => ({ partition, value: encodeClick(e) }));
+    await this.deliver(this.partitionSlot(partition), new Map([[partition, messages]]), this.compressionType(), () => this.acknowledge(events, partition));
     const progress = this.ledger.progress();
     this.options.onProgress?.(progress.total, progress.maxTimestampMs);
   }
@@ -304,12 +444,11 @@ export class ClickGenerator {
   }
 
   /** One produce request for events [from, to), all partitions; counted once Kafka acknowledged it. */
-  private async send(producer: Producer, from: number, to: number): Promise<void> {
+  private async send(from: number, to: number): Promise<void> {
     const byPartition = this.split(from, to);
-    const messages: Message[] = [];
-    for (const [partition, events] of byPartition) for (const e of events) messages.push({ partition, value: encodeClick(e) });
-    await producer.send({ topic: this.options.topic, acks: -1, compression: this.compressionType(), messages });
-    for (const [partition, events] of byPartition) this.ledger.acknowledge(events, partition);
+    const parts = new Map<number, Message[]>();
+    for (const [partition, events] of byPartition) parts.set(partition, events.map((e) => ({ partition, value: encodeClick(e) })));
+    await this.deliver(this.mainSlot, parts, this.compressionType(), (p) => this.acknowledge(byPartition.get(p)!, p));
     const progress = this.ledger.progress();
     this.options.onProgress?.(progress.total, progress.maxTimestampMs);
   }
@@ -319,12 +458,19 @@ export class ClickGenerator {
    * out-of-orderness, so the watermark passes it on every partition and the
    * final window fires. These events open a window that stays unsettled.
    */
-  private async closeWindows(producer: Producer): Promise<void> {
+  /** Counts events Kafka kept: in the ledger (per window and page) and in `written` (per partition). */
+  private acknowledge(events: readonly ClickEvent[], partition: number): void {
+    this.ledger.acknowledge(events, partition);
+    this.written[partition]! += events.length;
+  }
+
+  private async closeWindows(): Promise<void> {
     const end = this.startMs + (this.next / this.sequence.eventsPerWindow) * WINDOW_MS;
     const closing: ClickEvent = { timestamp: end + MAX_OUT_OF_ORDERNESS_MS + 1_000, page: this.sequence.page(0) };
     for (let partition = 0; partition < this.options.partitions; partition++) {
-      await producer.send({ topic: this.options.topic, acks: -1, messages: [{ partition, value: encodeClick(closing) }] });
-      this.ledger.acknowledge([closing], partition);
+      await this.deliver(this.mainSlot, new Map([[partition, [{ partition, value: encodeClick(closing) }]]]), CompressionTypes.None, () =>
+        this.acknowledge([closing], partition),
+      );
     }
     const progress = this.ledger.progress();
     this.options.onProgress?.(progress.total, progress.maxTimestampMs);
@@ -332,3 +478,27 @@ export class ClickGenerator {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface ProducerSlot {
+  get(): Promise<Producer>;
+  /** Closes the current producer and gives a new one (a new producer id: no sequence state of the failed one). */
+  replace(): Promise<Producer>;
+}
+
+/**
+ * End offsets read twice alike, settleMs apart: right after a leader change the
+ * new leader's high watermark can still be catching up to what it holds.
+ */
+async function stableEnds(read: () => Promise<Map<number, bigint>>, settleMs = 500, partitions?: readonly number[]): Promise<Map<number, bigint>> {
+  return pRetry(
+    async () => {
+      const a = await read();
+      await sleep(settleMs);
+      const b = await read();
+      const same = (partitions ?? [...new Set([...a.keys(), ...b.keys()])]).every((p) => a.get(p) === b.get(p));
+      if (!same) throw new Error(`end offsets still moving: ${JSON.stringify([...a].map(([p, o]) => [p, String(o)]))} then ${JSON.stringify([...b].map(([p, o]) => [p, String(o)]))}`);
+      return b;
+    },
+    { retries: 20, minTimeout: 500, maxTimeout: 3_000 },
+  );
+}

@@ -68,3 +68,16 @@ describe('a scenario outcome', () => {
     expect(twice.reasons.filter((r) => r.code === 'differential.missing')).toHaveLength(1);
   });
 });
+
+describe('the harness\'s own input', () => {
+  test('a generator that could not account for its input makes the run inconclusive, not a Flink failure; other errors still fail', async () => {
+    const { InputUncertainError } = await import('../../workload/click-generator.js');
+    const history = { scenario: 's', flinkVersion: '2.2.1', startedAt: 0, endedAt: 1, events: [], ledger: { windowMs: 15_000, pages: [], acknowledged: {}, total: 0, maxTimestampMs: -1, closedThroughMs: 0 }, output: [] };
+    const error = String(new InputUncertainError('input-0: a failed send ... what Kafka kept is unknown').stack);
+    const record = { result: { name: 's', flinkVersion: '2.2.1', status: 'error' as const, durationMs: 1, error }, judgments: [], history, usedGenerator: true };
+    const decided = decideScenario(record);
+    expect(decided.outcome).toBe('inconclusive');
+    expect(decided.reasons[0]?.code).toBe('workload.input-uncertain');
+    expect(decideScenario({ ...record, result: { ...record.result, error: 'Error: boom' } }).outcome).toBe('fail');
+  });
+});

@@ -9,6 +9,7 @@ import { faultEvidence } from '../../assertions/fault-evidence.js';
 import { oracleReasons } from '../../assertions/oracle-reasons.js';
 import type { History, SinkSemantics } from '../../history/types.js';
 import { fenceReasons } from '../../assertions/fence-evidence.js';
+import { inputAuditReasons } from '../../assertions/input-audit.js';
 import { profileReasons, type ExpectedProfile } from '../../assertions/profile-applied.js';
 import type { ScenarioResult } from '../../reports/run-report.js';
 
@@ -48,7 +49,11 @@ const rules: EvidenceRule[] = [(history) => faultEvidence(history)];
 export function decideScenario({ result, judgments, history, usedGenerator, sink, profile, own = [] }: ScenarioRecord): ScenarioOutcome {
   const reasons: Reason[] = [];
   if (result.status === 'failed') reasons.push({ code: 'scenario.assertion', effect: 'fail', message: firstLine(result.error) });
-  if (result.status === 'error') reasons.push({ code: 'scenario.error', effect: 'fail', message: firstLine(result.error) });
+  if (result.status === 'error') {
+    // The harness's own input could not be accounted for: nothing to judge Flink on, so no Flink failure either.
+    if (firstLine(result.error).startsWith('InputUncertainError')) reasons.push({ code: 'workload.input-uncertain', effect: 'inconclusive', message: firstLine(result.error) });
+    else reasons.push({ code: 'scenario.error', effect: 'fail', message: firstLine(result.error) });
+  }
   for (const j of judgments) reasons.push(...judgmentReasons(j));
   for (const o of own) reasons.push(...ownJudgmentReasons(o));
   if (usedGenerator && judgments.length === 0 && own.length === 0 && result.status === 'passed') {
@@ -56,6 +61,8 @@ export function decideScenario({ result, judgments, history, usedGenerator, sink
   }
   // Output judged: the fence before the final read must have held (stopped, drained; exactly-once: nothing left open, written in the job's transactions).
   if (sink) reasons.push(...fenceReasons(history, sink));
+  // The oracle's expectation is the ledger: it must be what the input topic holds.
+  reasons.push(...inputAuditReasons(history, usedGenerator && sink !== undefined));
   // A profile that did not take: the run did not test what it claims.
   if (profile) reasons.push(...profileReasons(history, profile));
   for (const rule of rules) {
