@@ -11,6 +11,7 @@
 // Judged from each check's data, not its `ok`: the rule, not the recorder,
 // decides. The last check of each name counts (a fence is run once; a second
 // one supersedes the first).
+import { READER_ABORTED_CHECK } from '../history/aborted-reads.js';
 import type { PartitionTransactionLog, TransactionListing } from '../history/transactions.js';
 import type { HistoryEvent, SinkSemantics } from '../history/types.js';
 import type { Reason } from './outcome.js';
@@ -171,6 +172,11 @@ export function fenceReasons(history: { readonly events: readonly HistoryEvent[]
     });
   }
   reasons.push(...transactionalOutputReasons(history.events, drainParts, cleanStop));
+  // The reader delivered records of aborted transactions; the judged output left them out (history/aborted-reads.ts).
+  const leaked = lastCheck(history.events, READER_ABORTED_CHECK);
+  if (leaked && typeof leaked.data?.count === 'number' && leaked.data.count > 0) {
+    reasons.push({ code: 'reader.aborted-delivered', effect: 'info', message: leaked.detail, evidence: { count: leaked.data.count } });
+  }
   return reasons;
 }
 

@@ -72,7 +72,26 @@ describe('the record batches of a partition, tallied', () => {
         const firstOutside = batches.findIndex((b) => b.kind === 'data' && !b.transactional);
         const offsetOf = (i: number) => batches.slice(0, i).reduce((n, b) => n + (b.kind === 'data' ? b.records : 1), 0);
         const control = batches.filter((b) => b.kind === 'control');
-        expect(tally.result(BigInt(offset))).toEqual({
+        // The model of read_committed: a producer's transactional records up to its next marker share that marker's fate.
+        const open = new Map<string, number[]>();
+        const aborted: number[] = [];
+        let at = 0;
+        for (const b of batches) {
+          if (b.kind === 'data') {
+            for (let i = 0; i < b.records; i++, at++) if (b.transactional) open.set(b.producerId, [...(open.get(b.producerId) ?? []), at]);
+          } else {
+            if (!b.commit) aborted.push(...(open.get(b.producerId) ?? []));
+            open.delete(b.producerId);
+            at++;
+          }
+        }
+        const result = tally.result(BigInt(offset));
+        const expanded = (result.abortedRanges ?? []).flatMap(([a, z]) => Array.from({ length: Number(z) - Number(a) + 1 }, (_, i) => Number(a) + i));
+        expect(expanded).toEqual(aborted.sort((a, b) => a - b));
+        expect(result.openRecords).toBe([...open.values()].reduce((n, o) => n + o.length, 0));
+        expect(result).toEqual({
+          abortedRanges: result.abortedRanges,
+          openRecords: result.openRecords,
           partition: 1,
           from: '0',
           to: String(offset),

@@ -91,21 +91,34 @@ export class TransactionLogTally {
   private commits = 0;
   private aborts = 0;
   private readonly committing = new Set<string>();
+  /** Per producer id: offsets of its transaction still open at this point of the log. */
+  private readonly open = new Map<string, bigint[]>();
+  private readonly aborted = new OffsetRanges();
 
   constructor(private readonly partition: number, private readonly from: bigint) {}
 
   add(r: DecodedRecord): void {
+    const pid = r.batchContext.producerId;
     if (r.isControlRecord) {
       const type = controlType(r.key);
       if (type === 'commit') {
         this.commits++;
-        this.committing.add(r.batchContext.producerId);
-      } else if (type === 'abort') this.aborts++;
+        this.committing.add(pid);
+      } else if (type === 'abort') {
+        this.aborts++;
+        for (const o of this.open.get(pid) ?? []) this.aborted.add(o);
+      }
+      // A marker ends the producer's transaction in this partition, whichever it is (the Java consumer's rule).
+      if (type !== 'unknown') this.open.delete(pid);
       return;
     }
     this.dataRecords++;
-    if (r.batchContext.inTransaction) this.producers.add(r.batchContext.producerId);
-    else if (this.outside++ === 0) this.firstOutside = r.offset;
+    if (r.batchContext.inTransaction) {
+      this.producers.add(pid);
+      let offsets = this.open.get(pid);
+      if (!offsets) this.open.set(pid, (offsets = []));
+      offsets.push(BigInt(r.offset));
+    } else if (this.outside++ === 0) this.firstOutside = r.offset;
   }
 
   result(to: bigint): PartitionTransactionLog {
@@ -120,6 +133,28 @@ export class TransactionLogTally {
       commitMarkers: this.commits,
       abortMarkers: this.aborts,
       committingProducers: [...this.committing].sort(),
+      abortedRanges: this.aborted.ranges(),
+      openRecords: [...this.open.values()].reduce((n, o) => n + o.length, 0),
     };
+  }
+}
+
+/** Offsets added in any order, kept as sorted, merged [first, last] ranges (decimal strings). */
+class OffsetRanges {
+  private readonly offsets: bigint[] = [];
+
+  add(o: bigint): void {
+    this.offsets.push(o);
+  }
+
+  ranges(): [string, string][] {
+    const sorted = [...new Set(this.offsets)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const out: [bigint, bigint][] = [];
+    for (const o of sorted) {
+      const last = out[out.length - 1];
+      if (last && o === last[1] + 1n) last[1] = o;
+      else out.push([o, o]);
+    }
+    return out.map(([a, b]) => [String(a), String(b)]);
   }
 }

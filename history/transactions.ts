@@ -49,4 +49,13 @@ export interface PartitionTransactionLog {
   abortMarkers: number;
   /** Distinct producer ids that wrote a COMMIT marker. */
   committingProducers: string[];
+  /**
+   * Data records of transactions that ended with an ABORT marker, as sorted
+   * [first, last] offset ranges: what a read_committed reader must never
+   * deliver. Decided from the log itself (a producer's data up to its next
+   * marker in the partition), not from the fetch's aborted-transactions list.
+   */
+  abortedRanges?: [string, string][];
+  /** Data records of transactions with no marker yet at the end of the read. */
+  openRecords?: number;
 }
