@@ -4,6 +4,8 @@
 // the record-by-record id check where the declaration names an id, and the
 // evidence rules every scenario goes through (fence, exactly-once end state,
 // fault evidence).
+import { withoutAbortedRecords } from '../../history/aborted-reads.js';
+import { committedOutput } from './committed-output.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkRecordIds, recordIdReasons, type RecordIdVerdict } from '../../assertions/record-ids.js';
@@ -142,7 +144,8 @@ export async function referenceRuns(s: Scenario, job: OwnJob, runs: number, time
     const tap = await s.cluster.kafka.tap(topic, job.declaration.sink === 'exactly-once' ? 'read_committed' : 'read_uncommitted');
     try {
       await tap.drain(await s.cluster.kafka.endOffsets(topic), { timeoutMs: 60_000 });
-      outputs.push([...tap.records]);
+      // Exactly-once: what Kafka's log shows committed, not what the reader let through (history/aborted-reads.ts).
+      outputs.push(job.declaration.sink === 'exactly-once' ? withoutAbortedRecords(tap.records, await s.cluster.kafka.transactionLog(topic)).kept : [...tap.records]);
     } finally {
       await tap.stop();
     }
@@ -173,7 +176,7 @@ export async function judgeOwnJob(
 ): Promise<OwnJobJudgment> {
   const d = job.declaration;
   await fenceAndDrain(s, { sink: d.sink, tap: s.tap, transactionalIdPrefix: d.transactionalIdPrefix, counterVertex: STATE_VERTEX });
-  const output = [...s.tap.records];
+  const output = committedOutput(s.history, d.sink, s.tap.records);
   let refs: Iterable<KeyedRecord>[];
   let recordIds: RecordIdVerdict | undefined;
   if (d.reference === 'distinct-input') {

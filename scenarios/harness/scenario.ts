@@ -15,10 +15,9 @@ import type { Testbed } from '../../faults/context.js';
 import { OutputCoverage } from '../../history/output-coverage.js';
 import { HistoryRecorder } from '../../history/recorder.js';
 import { historyToJson } from '../../history/serialize.js';
-import type { GeneratorLedger, History, OraclePolicy, OutputRecord, SinkSemantics } from '../../history/types.js';
-import { EOS_TRANSACTIONAL_OUTPUT_CHECK, FENCE_CHECK, lastCheck } from '../../assertions/fence-evidence.js';
-import { READER_ABORTED_CHECK, withoutAbortedRecords } from '../../history/aborted-reads.js';
-import type { PartitionTransactionLog } from '../../history/transactions.js';
+import type { GeneratorLedger, History, OraclePolicy, SinkSemantics } from '../../history/types.js';
+import { FENCE_CHECK } from '../../assertions/fence-evidence.js';
+import { committedOutput } from './committed-output.js';
 import { describeFlinkBuild, describeKafkaConnector } from '../../containers/artifacts/flink-release.js';
 import { fenceAndDrain } from './fence.js';
 import { auditInput } from './input-audit.js';
@@ -328,28 +327,6 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
   if (!thrown && result.outcome?.outcome === 'inconclusive' && options.inconclusive !== 'record') await markInconclusive(result.outcome);
   // Every check passed but the evidence says the run failed (e.g. a lingering transaction): the test fails.
   if (!thrown && result.outcome?.outcome === 'fail') throw new Error(`scenario ${name}: ${describeOutcome(result.outcome)}`);
-}
-
-/**
- * Exactly-once: the reader's records less those Kafka's log shows aborted
- * (history/aborted-reads.ts says why the reader is not trusted with that),
- * recorded as a check with the records left out.
- */
-function committedOutput(history: HistoryRecorder, sink: SinkSemantics, records: readonly OutputRecord[]): OutputRecord[] {
-  if (sink !== 'exactly-once') return [...records];
-  const logs = lastCheck(history.events, EOS_TRANSACTIONAL_OUTPUT_CHECK)?.data?.partitions;
-  if (!Array.isArray(logs)) return [...records];
-  const { kept, aborted } = withoutAbortedRecords(records, logs as PartitionTransactionLog[]);
-  if (aborted.length > 0) {
-    const where = aborted.slice(0, 20).map((r) => `p${r.partition}@${r.offset}`);
-    history.check(
-      READER_ABORTED_CHECK,
-      true,
-      `the output reader delivered ${aborted.length} record(s) that Kafka's log shows in aborted transactions (${where.join(', ')}${aborted.length > 20 ? ', ...' : ''}): left out of the judged output`,
-      { count: aborted.length, records: aborted.slice(0, 200).map((r) => ({ partition: r.partition, offset: r.offset, value: r.value ? Buffer.from(r.value).toString('utf8').slice(0, 300) : null })) },
-    );
-  }
-  return kept;
 }
 
 function emptyLedger(): GeneratorLedger {
