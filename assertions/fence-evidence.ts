@@ -69,7 +69,8 @@ export function lastCheck(events: readonly HistoryEvent[], name: string): CheckE
   return found;
 }
 
-function offset(x: unknown): bigint | undefined {
+/** An int64 offset as JSON carries it (decimal string or number), or undefined. */
+export function offset(x: unknown): bigint | undefined {
   if (typeof x !== 'string' && typeof x !== 'number') return undefined;
   try {
     return BigInt(x);

@@ -7,7 +7,7 @@
 // way the oracle would judge Flink against input it did not read: inconclusive,
 // never a Flink failure, and never a pass.
 import type { HistoryEvent } from '../history/types.js';
-import { lastCheck } from './fence-evidence.js';
+import { lastCheck, offset as big } from './fence-evidence.js';
 import type { Reason } from './outcome.js';
 
 export const INPUT_AUDIT_CHECK = 'input-audit';
@@ -31,15 +31,6 @@ export interface InputAuditData {
   recoveries: number;
   /** Set when the topic's end could not be read. */
   error?: string;
-}
-
-function big(x: unknown): bigint | undefined {
-  if (typeof x !== 'string' && typeof x !== 'number') return undefined;
-  try {
-    return BigInt(x);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Per partition: the end the ledger implies and the end Kafka has, where they differ. */
