@@ -77,9 +77,8 @@ export interface InputAccounting {
   start: Record<number, string>;
   /** Records the generator knows Kafka kept: acknowledged clicks, reconciled batches, raw records. */
   written: number[];
-  /** Of those, records that are not clicks (writeRaw): the ledger does not count them. */
-  raw: number[];
-  recoveries: SendRecovery[];
+  /** Failed sends reconciled with the topic's end (each also reported through onRecovery). */
+  recoveries: number;
 }
 
 /** A failed send whose outcome the topic's end offsets cannot tell: the ledger would be a guess. */
@@ -107,8 +106,7 @@ export class ClickGenerator {
   private partitionProducers: Producer[] = [];
   private pauses: number[];
   private readonly written: number[];
-  private readonly raw: number[];
-  private readonly recoveries: SendRecovery[] = [];
+  private recoveries = 0;
   private start0?: Map<number, bigint>;
   private starting?: Promise<void>;
   private hold?: { reached: () => void; reachedP: Promise<void>; release: () => void; releaseP: Promise<void> };
@@ -120,7 +118,6 @@ export class ClickGenerator {
     this.sequence = new ClickSequence(options.shape ?? PLAYGROUND_SHAPE, options.startMs ?? 0);
     this.ledger = new Ledger(options.partitions, this.sequence.pageNames);
     this.written = Array.from({ length: options.partitions }, () => 0);
-    this.raw = Array.from({ length: options.partitions }, () => 0);
     const perWindow = this.sequence.eventsPerWindow;
     this.pauses = [...(options.pauseAfterWindows ?? [])].map((w) => w * perWindow).sort((a, b) => a - b);
     this.armHold();
@@ -146,8 +143,7 @@ export class ClickGenerator {
       topic: this.options.topic,
       start: Object.fromEntries([...(this.start0 ?? new Map<number, bigint>())].map(([p, o]) => [p, String(o)])),
       written: [...this.written],
-      raw: [...this.raw],
-      recoveries: this.recoveries.map((r) => ({ ...r, partitions: r.partitions.map((x) => ({ ...x })) })),
+      recoveries: this.recoveries,
     };
   }
 
@@ -228,10 +224,8 @@ export class ClickGenerator {
 
   /** Writes a record that is not a ClickEvent (the job must skip it; the ledger ignores it). */
   async writeRaw(value: Buffer | string, partition = 0): Promise<void> {
-    await this.deliver(this.mainSlot, new Map([[partition, [{ value, partition }]]]), CompressionTypes.None, (p, n) => {
-      this.written[p]! += n;
-      this.raw[p]! += n;
-    });
+    // Counted in `written` (the topic holds it), not in the ledger.
+    await this.deliver(this.mainSlot, new Map([[partition, [{ value, partition }]]]), CompressionTypes.None, (p, n) => void (this.written[p]! += n));
   }
 
   /** The single producer (concurrency 1, closing events, raw records). */
@@ -298,7 +292,7 @@ export class ClickGenerator {
           }
           recovery.partitions.push({ partition: p, records: m.length, outcome: resend.has(p) ? 'resent' : 'kept' });
         }
-        this.recoveries.push(recovery);
+        this.recoveries++;
         this.options.onRecovery?.(recovery);
         if (resend.size === 0) return;
         // Counted what Kafka kept even of the last attempt: the ledger never lags the topic.
