@@ -161,22 +161,34 @@ export class KafkaBroker {
       });
     // Just after a KRaft start a broker can answer Metadata with controller id -1
     // (it has not yet seen the quorum's leader); kafkajs then gives up at once with
-    // "Broker -1 not found" (two fresh-machine CI failures). Only that is retried;
-    // any other error, and a topic that already exists, is kafkajs's own answer.
+    // "Broker -1 not found" (two fresh-machine CI failures). And the controller can
+    // accept CreateTopics before the broker's metadata cache lists the topic: kafkajs's
+    // wait for leaders retries only LEADER_NOT_AVAILABLE and gives up on
+    // UNKNOWN_TOPIC_OR_PARTITION (a CI failure, broker-outage). Only those are retried
+    // (a second CreateTopics of our own topics is TOPIC_ALREADY_EXISTS, which kafkajs
+    // answers with false, and leaders are then awaited again); any other error is
+    // kafkajs's own answer.
+    const notYet = (e: unknown): boolean => {
+      const err = e as { name?: string; type?: string };
+      return (
+        err.name === 'KafkaJSBrokerNotFound' ||
+        err.name === 'KafkaJSMetadataNotLoaded' ||
+        (err.name === 'KafkaJSProtocolError' && err.type === 'UNKNOWN_TOPIC_OR_PARTITION')
+      );
+    };
     let fatal: unknown;
     await waitFor(
       `a Kafka controller to create ${names.join(', ')}`,
       async (seen) => {
         try {
-          await create();
+          if (!(await create())) await this.waitForLeaders(names);
           return true;
         } catch (e) {
-          const name = (e as Error).name;
-          if (name !== 'KafkaJSBrokerNotFound' && name !== 'KafkaJSMetadataNotLoaded') {
+          if (!notYet(e)) {
             fatal = e;
             throw new StopWaiting(String((e as Error).message));
           }
-          seen(`${name}: ${(e as Error).message}`);
+          seen(`${(e as Error).name}: ${(e as Error).message}`);
           return undefined;
         }
       },
@@ -184,6 +196,13 @@ export class KafkaBroker {
     ).catch((e) => {
       throw fatal ?? e;
     });
+  }
+
+  /** Throws (UNKNOWN_TOPIC_OR_PARTITION or a plain error) until every partition of `names` has a leader. */
+  private async waitForLeaders(names: string[]): Promise<void> {
+    const { topics } = await (await this.admin()).fetchTopicMetadata({ topics: names });
+    const leaderless = topics.flatMap((t) => t.partitions.filter((p) => p.leader < 0).map((p) => `${t.name}-${p.partitionId}`));
+    if (leaderless.length > 0) throw Object.assign(new Error(`no leader yet for ${leaderless.join(', ')}`), { name: 'KafkaJSMetadataNotLoaded' });
   }
 
   /**
