@@ -157,7 +157,7 @@ export function loadSettings(): Settings {
       from: env.HARNESS_UPGRADE_FROM?.trim() || LTS_FLINK_VERSION,
       to: env.HARNESS_UPGRADE_TO?.trim() || DEFAULT_FLINK_VERSION,
     },
-    scheduleRuns: intEnv('HARNESS_SCHEDULE_RUNS', tier === 'nightly' ? 20 : 2),
+    scheduleRuns: intEnv('HARNESS_SCHEDULE_RUNS', tier === 'nightly' ? 20 : 1),
     scheduleMaxCommands: intEnv('HARNESS_SCHEDULE_MAX_COMMANDS', tier === 'nightly' ? 8 : 3),
     scheduleRunBudgetMs: intEnv('HARNESS_SCHEDULE_RUN_BUDGET_MS', tier === 'nightly' ? 600_000 : 240_000),
     scheduleShrinkBudgetMs: intEnv('HARNESS_SCHEDULE_SHRINK_BUDGET_MS', tier === 'nightly' ? 1_800_000 : 0),

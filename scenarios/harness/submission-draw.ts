@@ -1,0 +1,13 @@
+import type { Via } from '../../faults/job-operations.js';
+import { drawIndex } from './profile-draw.js';
+
+// The flink CLI and the REST API reach the same JobManager code once the job
+// is submitted, so the smoke tier runs one path per scenario, drawn from the
+// run's seed (HARNESS_SEED replays it), and the nightly tier runs both: CI
+// stays within its time budget and, over many runs, covers both paths.
+
+/** Pure. The submission paths a scenario runs in this tier: both nightly, one drawn by seed in smoke. */
+export function submissionPaths(tier: 'smoke' | 'nightly', seed: number, scenario: string): Via[] {
+  const both: Via[] = ['cli', 'rest'];
+  return tier === 'nightly' ? both : [both[drawIndex(seed, `${scenario}:via`, both.length)]!];
+}
