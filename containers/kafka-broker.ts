@@ -166,8 +166,8 @@ export class KafkaBroker {
     // wait for leaders retries only LEADER_NOT_AVAILABLE and gives up on
     // UNKNOWN_TOPIC_OR_PARTITION (a CI failure, broker-outage). Only those are retried
     // (a second CreateTopics of our own topics is TOPIC_ALREADY_EXISTS, which kafkajs
-    // answers with false, and leaders are then awaited again); any other error is
-    // kafkajs's own answer.
+    // answers with false; leaders are then awaited here); any other error is kafkajs's
+    // own answer.
     const notYet = (e: unknown): boolean => {
       const err = e as { name?: string; type?: string };
       return (
@@ -181,8 +181,11 @@ export class KafkaBroker {
       `a Kafka controller to create ${names.join(', ')}`,
       async (seen) => {
         try {
-          if (!(await create())) await this.waitForLeaders(names);
-          return true;
+          // false: the topics exist from an earlier attempt, whose wait for leaders gave up.
+          const leaderless = (await create()) ? [] : await this.leaderless(names);
+          if (leaderless.length === 0) return true;
+          seen(`no leader yet for ${leaderless.join(', ')}`);
+          return undefined;
         } catch (e) {
           if (!notYet(e)) {
             fatal = e;
@@ -198,11 +201,10 @@ export class KafkaBroker {
     });
   }
 
-  /** Throws (UNKNOWN_TOPIC_OR_PARTITION or a plain error) until every partition of `names` has a leader. */
-  private async waitForLeaders(names: string[]): Promise<void> {
+  /** The partitions of `names` without a leader yet (throws UNKNOWN_TOPIC_OR_PARTITION while the broker does not list a topic). */
+  private async leaderless(names: string[]): Promise<string[]> {
     const { topics } = await (await this.admin()).fetchTopicMetadata({ topics: names });
-    const leaderless = topics.flatMap((t) => t.partitions.filter((p) => p.leader < 0).map((p) => `${t.name}-${p.partitionId}`));
-    if (leaderless.length > 0) throw Object.assign(new Error(`no leader yet for ${leaderless.join(', ')}`), { name: 'KafkaJSMetadataNotLoaded' });
+    return topics.flatMap((t) => t.partitions.filter((p) => p.leader < 0).map((p) => `${t.name}-${p.partitionId}`));
   }
 
   /**

@@ -7,11 +7,7 @@ import { scaleTaskManagers } from '../faults/taskmanager.js';
 import { WINDOW_MS } from '../history/types.js';
 import { restoredFrom, vertexParallelism, waitForJobState, windowStartsRead } from './harness/job-lifecycle.js';
 import { fits, runProfileCells } from './harness/profile-draw.js';
-import { submissionPaths } from './harness/submission-draw.js';
-import { loadSettings } from '../config/settings.js';
-
-/** Smoke runs one submission path per run (drawn by HARNESS_SEED), nightly both. */
-const configured = loadSettings();
+import { runSubmissionPaths } from './harness/submission-draw.js';
 import { runScenario, type Scenario } from './harness/scenario.js';
 
 // Playground operation 9, "Rescale": resume from a savepoint with parallelism
@@ -31,7 +27,8 @@ const WINDOWS = 6;
 /** How long the job must sit without all tasks RUNNING while 2 slots are short of 3. */
 const STARVED_OBSERVATION_MS = 10_000;
 
-describe.each<Via>(submissionPaths(configured.tier, configured.seed, 'rescale'))('rescale from a savepoint, via %s', (via) => {
+// Smoke: one submission path, drawn by seed; nightly: both.
+describe.each<Via>(runSubmissionPaths('rescale'))('rescale from a savepoint, via %s', (via) => {
   const how = via === 'cli' ? 'flink run -s <sp> -p N' : 'POST /jars/<id>/run {savepointPath, parallelism: N}';
   // Smoke: one cell, a profile drawn by seed; nightly: the CLI path once per profile the body fits.
   for (const cell of via === 'cli' ? runProfileCells(`rescale-${via}`, fits.defaultScheduler) : [{ name: `rescale-${via}`, title: '' }])

@@ -7,11 +7,7 @@ import { stopWithSavepoint, submitJob, waitForJobRunning, type Via } from '../fa
 import { WINDOW_MS } from '../history/types.js';
 import { folderContents, jobSwitches, readOutputToEnd, restoredFrom, waitForJobState, windowStartsRead } from './harness/job-lifecycle.js';
 import { runProfileCells } from './harness/profile-draw.js';
-import { submissionPaths } from './harness/submission-draw.js';
-import { loadSettings } from '../config/settings.js';
-
-/** Smoke runs one submission path per run (drawn by HARNESS_SEED), nightly both. */
-const configured = loadSettings();
+import { runSubmissionPaths } from './harness/submission-draw.js';
 import { runScenario } from './harness/scenario.js';
 import { writePhaseOne } from './harness/input-phases.js';
 
@@ -30,7 +26,8 @@ const PHASE_1_WINDOWS = 4;
 /** The playground job's arguments as the job reports them back (a switch without value reads JobArguments.NO_VALUE). */
 const EXPECTED_SWITCHES = { 'bootstrap.servers': 'kafka:9092', checkpointing: '__NO_VALUE_KEY', 'event-time': '__NO_VALUE_KEY' };
 
-describe.each<Via>(submissionPaths(configured.tier, configured.seed, 'savepoint-resume'))('stop with savepoint and resume, via %s', (via) => {
+// Smoke: one submission path, drawn by seed; nightly: both.
+describe.each<Via>(runSubmissionPaths('savepoint-resume'))('stop with savepoint and resume, via %s', (via) => {
   // Any profile: its savepoint format goes with the stop, its restore mode with the resume.
   // Smoke: one cell, a profile drawn by seed; nightly: the CLI path once per profile.
   for (const cell of via === 'cli' ? runProfileCells(`savepoint-resume-${via}`, () => undefined) : [{ name: `savepoint-resume-${via}`, title: '' }])

@@ -1,3 +1,4 @@
+import { loadSettings } from '../../config/settings.js';
 import type { Via } from '../../faults/job-operations.js';
 import { drawIndex } from './profile-draw.js';
 
@@ -10,4 +11,10 @@ import { drawIndex } from './profile-draw.js';
 export function submissionPaths(tier: 'smoke' | 'nightly', seed: number, scenario: string): Via[] {
   const both: Via[] = ['cli', 'rest'];
   return tier === 'nightly' ? both : [both[drawIndex(seed, `${scenario}:via`, both.length)]!];
+}
+
+/** submissionPaths under this run's settings (HARNESS_TIER, HARNESS_SEED), for a scenario file's describe.each. */
+export function runSubmissionPaths(scenario: string): Via[] {
+  const settings = loadSettings();
+  return submissionPaths(settings.tier, settings.seed, scenario);
 }
