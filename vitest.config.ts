@@ -6,6 +6,10 @@ import { newRunId } from './scenarios/harness/run-id.js';
 // One run id per `vitest run`, fixed here so the JUnit file lands in the run's
 // report folder beside report.json and index.html.
 process.env.HARNESS_RUN_ID ??= newRunId();
+// One seed per `vitest run` too: every scenario file (each in its own worker)
+// would otherwise draw its own from the clock, and the report's single replay
+// command would replay only one of them.
+process.env.HARNESS_SEED ??= String(Date.now() % 2 ** 31);
 const reportDir = path.join(loadSettings().outDir, 'reports', process.env.HARNESS_RUN_ID);
 
 // Two projects: pure logic (milliseconds, runs first, in parallel) and the
