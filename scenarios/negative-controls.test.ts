@@ -5,7 +5,9 @@ import { PLAYGROUND_JOB, type JobSpec } from '../config/job-spec.js';
 import { sleep, waitFor } from '../containers/wait.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
 import { killTaskManager, startTaskManager } from '../faults/taskmanager.js';
-import { WINDOW_MS } from '../history/types.js';
+import { PAGES, WINDOW_MS } from '../history/types.js';
+import type { ScenarioOutcome } from '../assertions/outcome.js';
+import { encodeClick } from '../workload/click-event.js';
 import {
   committedOffsets,
   eventTimeAtOffset,
@@ -210,5 +212,43 @@ describe('negative controls', () => {
         Array(exactlyOnce.summary.bySeverity.failure).fill('identical-duplicate'),
       );
     });
+  });
+
+  test('(d) a record the generator did not write: the input audit makes the run inconclusive, never a Flink failure', async () => {
+    let outcome: ScenarioOutcome | undefined;
+    await runScenario('input-audit-control', { expectInconclusive: 'workload.input-mismatch', onOutcome: (o) => void (outcome = o) }, async (s) => {
+      const { jobId } = await submitJob(s, PLAYGROUND_JOB, { via: 'rest' });
+      await waitForJobRunning(s, jobId);
+      // Two windows, then a hold: a valid click the ledger does not count goes
+      // into the third window, ahead of the watermark, so the job counts it.
+      const WINDOWS = 4;
+      const generator = s.generator({ mode: 'fast', windows: WINDOWS, pauseAfterWindows: [2] });
+      await generator.paused();
+      const stray = { timestamp: generator.startMs + 2 * WINDOW_MS + 7, page: PAGES[0] };
+      const producer = s.cluster.kafka.kafka.producer();
+      await producer.connect();
+      try {
+        await producer.send({ topic: 'input', messages: [{ value: encodeClick(stray), partition: 0 }] });
+      } finally {
+        await producer.disconnect();
+      }
+      s.history.note(`wrote one click the generator does not know: ${encodeClick(stray)} to input-0`);
+      generator.resume();
+      await generator.done();
+      expect(await s.settle(120_000)).toBe(true);
+      const verdict = await s.judge({ sink: 'at-least-once', time: 'event-time' });
+      // The oracle sees the stray (1001 for that window and page), and nothing else ...
+      const failures = verdict.problems.filter((p) => p.severity === 'failure');
+      expect(failures.map((p) => ('windowStart' in p && 'page' in p ? [p.kind, p.windowStart, p.page] : [p.kind]))).toEqual([['wrong-count', generator.startMs + 2 * WINDOW_MS, stray.page]]);
+      s.extra.strayRecord = stray;
+    });
+    // ... and the audit, not the oracle, decides: inconclusive (the control's pass), with the partition that differs.
+    const reasons = outcome?.reasons ?? [];
+    expect(outcome?.outcome).toBe('pass');
+    const mismatch = reasons.find((r) => r.code === 'workload.input-mismatch');
+    expect(mismatch?.evidence?.partitions).toEqual([{ partition: 0, expected: expect.any(String), end: expect.any(String) }]);
+    const p0 = (mismatch!.evidence!.partitions as { expected: string; end: string }[])[0]!;
+    expect(BigInt(p0.end) - BigInt(p0.expected)).toBe(1n);
+    expect(reasons.find((r) => r.code === 'oracle.wrong-count')?.evidence?.demotedBy).toBe('workload.input-mismatch');
   });
 });

@@ -4,7 +4,7 @@ import { decide, type Effect, type Reason } from '../../assertions/outcome.js';
 import { judge } from '../../assertions/oracle.js';
 import type { GeneratorLedger } from '../../history/types.js';
 import { profileNamed } from '../../containers/profiles/profile.js';
-import { decideScenario, judgmentReasons, ownJudgmentReasons } from './scenario-outcome.js';
+import { asInconclusiveControl, decideScenario, judgmentReasons, notFlinksUnderInputMismatch, ownJudgmentReasons } from './scenario-outcome.js';
 
 const reason = (effect: Effect, code: Reason['code'] = `x.${effect}` as Reason['code']): Reason => ({ code, effect, message: code });
 const ledger: GeneratorLedger = { windowMs: 15_000, pages: ['/help'], acknowledged: { '0': { '/help': 3 } }, total: 3, maxTimestampMs: 40_000, closedThroughMs: 30_000 };
@@ -79,5 +79,70 @@ describe('the harness\'s own input', () => {
     expect(decided.outcome).toBe('inconclusive');
     expect(decided.reasons[0]?.code).toBe('workload.input-uncertain');
     expect(decideScenario({ ...record, result: { ...record.result, error: 'Error: boom' } }).outcome).toBe('fail');
+  });
+});
+
+describe('input the ledger does not count', () => {
+  const codes = ['oracle.wrong-count', 'oracle.missing', 'oracle.unexpected', 'fence.not-drained', 'eos.lingering-transaction', 'scenario.assertion', 'fault.kill-taskmanager.no-effect', 'workload.input-mismatch', 'workload.send-recovered'] as const;
+  const arbReason = fc.record({ code: fc.constantFrom(...codes), effect: fc.constantFrom<Effect>('fail', 'inconclusive', 'info') }).map((r) => reason(r.effect, r.code));
+
+  test("demotes the oracle's failures, and only those, to inconclusive: never a Flink failure, never a pass", () => {
+    fc.assert(
+      fc.property(fc.array(arbReason, { maxLength: 12 }), (reasons) => {
+        const out = notFlinksUnderInputMismatch(reasons);
+        expect(out.length).toBe(reasons.length);
+        const mismatch = reasons.some((r) => r.code === 'workload.input-mismatch' && r.effect !== 'info');
+        out.forEach((r, i) => {
+          const was = reasons[i]!;
+          expect(r.code).toBe(was.code);
+          const demoted = mismatch && was.effect === 'fail' && was.code.startsWith('oracle.');
+          expect(r.effect).toBe(demoted ? 'inconclusive' : was.effect);
+          if (demoted) expect(r.evidence?.demotedBy).toBe('workload.input-mismatch');
+        });
+        // With a mismatch, the outcome is never a pass.
+        if (mismatch) expect(decide(out).outcome).not.toBe('pass');
+      }),
+    );
+  });
+
+  test('an inconclusive control passes only for its reason; a failure stays a failure; other inconclusive reasons stay', () => {
+    fc.assert(
+      fc.property(fc.array(arbReason, { maxLength: 12 }), (raw) => {
+        const before = decide(notFlinksUnderInputMismatch(raw));
+        const after = asInconclusiveControl(before, 'workload.input-mismatch');
+        const hit = before.reasons.some((r) => r.code === 'workload.input-mismatch' && r.effect === 'inconclusive');
+        if (before.outcome === 'fail') expect(after).toEqual(before);
+        else if (!hit) {
+          expect(after.outcome).toBe('fail');
+          expect(after.reasons[0]!.code).toBe('control.not-detected');
+        } else {
+          const others = before.reasons.filter((r) => r.effect === 'inconclusive' && r.code !== 'workload.input-mismatch' && r.evidence?.demotedBy === undefined);
+          expect(after.outcome).toBe(others.length > 0 ? 'inconclusive' : 'pass');
+          expect(after.reasons.map((r) => r.code)).toContain('control.detected');
+        }
+      }),
+    );
+  });
+
+  test('decideScenario: a stray record fails the oracle, the audit makes it inconclusive, the control makes it a pass', () => {
+    const audit = (end: string) => ({
+      kind: 'check' as const,
+      t: 1,
+      name: 'input-audit',
+      ok: end === '3',
+      detail: 'audit',
+      data: { topic: 'input', recoveries: 0, partitions: [{ partition: 0, start: '0', written: 3, end }] },
+    });
+    const lost = judge(ledger, [], { sink: 'at-least-once', time: 'event-time' }, { disturbances: [], lateRecordsDropped: [{ jobId: 'j', vertex: 'ClickEvent Counter', value: 0, t: 2 }] });
+    const history = (end: string) => ({ scenario: 's', flinkVersion: '2.2.1', startedAt: 0, endedAt: 1, events: [audit(end)], ledger, output: [] });
+    const record = (end: string) => ({ result: { name: 's', flinkVersion: '2.2.1', status: 'passed' as const, durationMs: 1 }, judgments: [{ verdict: lost, expect: 'pass' as const }], history: history(end), usedGenerator: true });
+    expect(decideScenario(record('3')).outcome).toBe('fail');
+    const stray = decideScenario(record('4'));
+    expect(stray.outcome).toBe('inconclusive');
+    expect(stray.reasons.find((r) => r.code === 'oracle.missing')?.effect).toBe('inconclusive');
+    const control = decideScenario({ ...record('4'), expectInconclusive: 'workload.input-mismatch' });
+    expect(control.reasons.filter((r) => r.effect !== 'info')).toEqual([]);
+    expect(control.outcome).toBe('pass');
+    expect(decideScenario({ ...record('3'), expectInconclusive: 'workload.input-mismatch' }).outcome).toBe('fail');
   });
 });

@@ -3,7 +3,7 @@
 // evidence rules over its history. The rules are pure (assertions/); this
 // file only gathers their reasons for one scenario and hands them to decide().
 import { TestRunner } from 'vitest';
-import { decide, decisiveReason, type Reason, type ScenarioOutcome } from '../../assertions/outcome.js';
+import { decide, decisiveReason, type Reason, type ReasonCode, type ScenarioOutcome } from '../../assertions/outcome.js';
 import type { Verdict } from '../../assertions/verdict.js';
 import { faultEvidence } from '../../assertions/fault-evidence.js';
 import { oracleReasons } from '../../assertions/oracle-reasons.js';
@@ -38,6 +38,12 @@ export interface ScenarioRecord {
   profile?: ExpectedProfile;
   /** Outcomes of the scenario's own checkers: their reasons count like the oracle's. */
   own?: readonly OwnJudgment[];
+  /**
+   * A negative control of the harness's own checks: the run must come out
+   * inconclusive for this reason (a stray input record: workload.input-mismatch).
+   * Then it passes; for any other reason, or none, it fails.
+   */
+  expectInconclusive?: ReasonCode;
 }
 
 /** Extra rules over the history (fault evidence, the fence): each returns the reasons it finds. */
@@ -46,7 +52,7 @@ export type EvidenceRule = (history: History, judgments: readonly Judgment[]) =>
 /** The evidence rules every scenario's history goes through. */
 const rules: EvidenceRule[] = [(history) => faultEvidence(history)];
 
-export function decideScenario({ result, judgments, history, usedGenerator, sink, profile, own = [] }: ScenarioRecord): ScenarioOutcome {
+export function decideScenario({ result, judgments, history, usedGenerator, sink, profile, own = [], expectInconclusive }: ScenarioRecord): ScenarioOutcome {
   const reasons: Reason[] = [];
   if (result.status === 'failed') reasons.push({ code: 'scenario.assertion', effect: 'fail', message: firstLine(result.error) });
   if (result.status === 'error') {
@@ -74,10 +80,50 @@ export function decideScenario({ result, judgments, history, usedGenerator, sink
   }
   // A checker of the scenario's own may apply the same evidence rule (fault evidence, the fence): one reason each.
   const seen = new Set<string>();
-  return decide(reasons.filter((r) => {
-    const key = `${r.code}\u0000${r.effect}\u0000${r.message}`;
-    return seen.has(key) ? false : (seen.add(key), true);
-  }));
+  const outcome = decide(
+    notFlinksUnderInputMismatch(
+      reasons.filter((r) => {
+        const key = `${r.code}\u0000${r.effect}\u0000${r.message}`;
+        return seen.has(key) ? false : (seen.add(key), true);
+      }),
+    ),
+  );
+  return expectInconclusive ? asInconclusiveControl(outcome, expectInconclusive) : outcome;
+}
+
+/** The code a reason demoted by another carries in its evidence (`demotedBy`). */
+const INPUT_MISMATCH: ReasonCode = 'workload.input-mismatch';
+
+/**
+ * The oracle's expectation is the ledger. When the input topic is not what
+ * the ledger counts, an oracle failure judged Flink against input it did not
+ * read: not Flink's failure, so inconclusive (kept, with the code it would
+ * have failed with). Checks that do not rest on the ledger (the fence, the
+ * exactly-once sink's end state, the scenario's assertions) still fail.
+ */
+export function notFlinksUnderInputMismatch(reasons: readonly Reason[]): Reason[] {
+  if (!reasons.some((r) => r.code === INPUT_MISMATCH && r.effect !== 'info')) return [...reasons];
+  return reasons.map((r) =>
+    r.effect === 'fail' && r.code.startsWith('oracle.')
+      ? { ...r, effect: 'inconclusive', message: `not Flink's failure while the input differs from the ledger: ${r.message}`, evidence: { ...r.evidence, demotedBy: INPUT_MISMATCH } }
+      : r,
+  );
+}
+
+/**
+ * A control that must come out inconclusive for `code`: then it passes, the
+ * reason (and what it demoted) kept as info. A failure stays a failure; an
+ * inconclusive reason of another kind (a fault without evidence) stays
+ * inconclusive; without the reason the control was not detected.
+ */
+export function asInconclusiveControl(outcome: ScenarioOutcome, code: ReasonCode): ScenarioOutcome {
+  if (outcome.outcome === 'fail') return outcome;
+  const expected = (r: Reason) => r.effect === 'inconclusive' && (r.code === code || r.evidence?.demotedBy === code);
+  if (!outcome.reasons.some((r) => r.effect === 'inconclusive' && r.code === code)) {
+    return decide([...outcome.reasons, { code: 'control.not-detected', effect: 'fail', message: `a negative control came out ${outcome.outcome} without ${code}: the check cannot say inconclusive` }]);
+  }
+  const reasons = outcome.reasons.map((r) => (expected(r) ? { ...r, effect: 'info' as const } : r));
+  return decide([{ code: 'control.detected', effect: 'info', message: `the run came out inconclusive for ${code}, as the control must` }, ...reasons]);
 }
 
 /** An own checker's reasons; for a negative control, turned round as judgmentReasons does. */

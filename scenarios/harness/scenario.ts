@@ -23,7 +23,7 @@ import { fenceAndDrain } from './fence.js';
 import { auditInput } from './input-audit.js';
 import type { ScenarioResult } from '../../reports/run-report.js';
 import { ClickGenerator, type GeneratorOptions } from '../../workload/click-generator.js';
-import { describeOutcome, type ScenarioOutcome } from '../../assertions/outcome.js';
+import { describeOutcome, type ReasonCode, type ScenarioOutcome } from '../../assertions/outcome.js';
 import { decideScenario, markInconclusive, markNotRun, type Judgment, type OwnJudgment } from './scenario-outcome.js';
 import { JobWatcher } from './job-watcher.js';
 import { profiledFlinkProperties } from '../../containers/profiles/cluster-properties.js';
@@ -68,6 +68,8 @@ export interface ScenarioOptions {
   inconclusive?: 'skip' | 'record';
   /** Called with the outcome once it is decided (before any skip). */
   onOutcome?: (outcome: ScenarioOutcome) => void;
+  /** A negative control of the harness's own checks: the run must be inconclusive for this reason, and then passes. */
+  expectInconclusive?: ReasonCode;
   /**
    * The production profiles the body is written for (scenarios/harness/profile-draw.ts):
    * the run's --profile if it fits, else one drawn from the seed. Absent: the playground profile only.
@@ -314,6 +316,7 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
       usedGenerator: generator !== undefined,
       sink,
       own,
+      ...(options.expectInconclusive ? { expectInconclusive: options.expectInconclusive } : {}),
       ...(profiled && (judgments.length > 0 || own.length > 0) ? { profile: choice.profile } : {}),
     });
     if (result.outcome.outcome === 'inconclusive' && result.status === 'passed') result.status = 'inconclusive';
