@@ -247,6 +247,17 @@ describe('stop with savepoint and resume', () => {
       ]),
     ).toMatchObject({ code: 'fault.stop-with-savepoint.failed', effect: 'inconclusive' });
   });
+
+  test('a stop that failed while a fault was injected is the fault\'s doing (info); a fault before or after it does not excuse it', () => {
+    const stop: HistoryEvent[] = [
+      { t: 1_000, kind: 'operation', name: 'stop-with-savepoint-rest', target: 'job j1', phase: 'invoke' },
+      { t: 3_000, kind: 'operation', name: 'stop-with-savepoint-rest', target: 'job j1', phase: 'fail', detail: 'CompletionException' },
+    ];
+    const stopReason = (events: HistoryEvent[]) => faultEvidence(history(events)).find((r) => r.code.startsWith('fault.stop-with-savepoint'));
+    expect(stopReason([...stop, ...kill(1_200)])).toMatchObject({ code: 'fault.stop-with-savepoint.failed-under-fault', effect: 'info', evidence: { faultInvokedAt: 1_200 } });
+    expect(stopReason([...kill(500), ...stop])).toMatchObject({ code: 'fault.stop-with-savepoint.failed', effect: 'inconclusive' });
+    expect(stopReason([...stop, ...kill(3_500)])).toMatchObject({ code: 'fault.stop-with-savepoint.failed', effect: 'inconclusive' });
+  });
 });
 
 test('a fault with no rule is inconclusive, never confirmed', () => {

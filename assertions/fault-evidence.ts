@@ -9,7 +9,7 @@
 // before the fault counts (an exception from an earlier failover, a restore
 // that happened already).
 import path from 'node:path';
-import { byTime, faultOccurrences, type FaultOccurrence } from '../history/fault-occurrences.js';
+import { byTime, faultLabel, faultOccurrences, type FaultOccurrence } from '../history/fault-occurrences.js';
 import { sameSavepoint } from '../history/restore-outcome.js';
 import type { History, HistoryEvent } from '../history/types.js';
 import { JOBMANAGER_FAULTS, jobManagerFailoverEvidence } from './jobmanager-evidence.js';
@@ -233,9 +233,23 @@ function savepointEvidence(events: readonly HistoryEvent[]): Reason[] {
   // Operations pair like faults: reuse the pairing on operation events.
   const stops = faultOccurrences(ops.filter((o) => STOP_WITH_SAVEPOINT.test(o.name)).map((o) => ({ ...o, kind: 'fault' as const })));
   const submits = faultOccurrences(ops.filter((o) => SUBMIT.test(o.name)).map((o) => ({ ...o, kind: 'fault' as const })));
+  const faults = faultOccurrences(events);
   return stops.map((s): Reason => {
     const via = STOP_WITH_SAVEPOINT.exec(s.name)![1];
     const base = { target: s.target, via, invokedAt: s.invokedAt };
+    if (s.failedAt !== undefined) {
+      // A stop that failed while the run injected a fault is what the fault is for (a TaskManager killed
+      // during the savepoint, say): the scenario judges what Flink did next; the oracle judges the data.
+      const under = faults.find((f) => f.invokedAt >= s.invokedAt && f.invokedAt <= s.failedAt!);
+      if (under) {
+        return {
+          code: 'fault.stop-with-savepoint.failed-under-fault',
+          effect: 'info',
+          message: `stop with savepoint of ${s.target} failed while ${faultLabel(under)} was injected: ${s.detail ?? 'no detail'}`,
+          evidence: { ...base, failedAt: s.failedAt, fault: faultLabel(under), faultInvokedAt: under.invokedAt },
+        };
+      }
+    }
     if (s.failedAt !== undefined || s.okAt === undefined || !s.detail) {
       return {
         code: 'fault.stop-with-savepoint.failed',

@@ -69,7 +69,8 @@ export interface ExceptionHistoryEntry {
   concurrentExceptions?: ExceptionHistoryEntry[];
 }
 
-export interface TaskManagerInfo { id: string; slotsNumber: number; freeSlots: number; path: string }
+/** timeSinceLastHeartbeat is, despite its name, the epoch millisecond of the last heartbeat. */
+export interface TaskManagerInfo { id: string; slotsNumber: number; freeSlots: number; path: string; timeSinceLastHeartbeat?: number }
 
 export interface AsyncOperation {
   status: { id: 'IN_PROGRESS' | 'COMPLETED' };

@@ -61,9 +61,14 @@ describe.runIf(nightly)('faults during lifecycle operations', () => {
       if (failure) {
         s.extra.lifecycle = { stop: 'failed', cause: failure.class };
         // Flink must keep the job: not FINISHED, running again from a checkpoint.
+        // The job was submitted fresh: any restore it reports came after the kill.
+        const restored = await waitFor('the job to restore after the failed stop', async (seen) => {
+          const stats = await s.cluster.rest.checkpoints(jobId);
+          seen(`${stats.counts.restored} restore(s)`);
+          return stats.counts.restored > 0 ? stats.latest.restored : undefined;
+        }, { timeoutMs: 120_000, diagnose: () => s.cluster.diagnose(jobId) });
         const back = await waitForJobRunning(s, jobId);
         expect(back.state, 'the job after a failed stop').toBe('RUNNING');
-        const restored = (await s.cluster.rest.checkpoints(jobId)).latest.restored;
         expect(restored?.is_savepoint, 'restored a checkpoint, not the failed savepoint').toBe(false);
         await waitForCheckpointsAndOutput(s, jobId, 2);
         const again = await s.cluster.rest.stopWithSavepoint(jobId, { drain: false });
@@ -105,8 +110,13 @@ describe.runIf(nightly)('faults during lifecycle operations', () => {
       await killTaskManager(s);
       s.extra.lifecycle = { killedWhile: during['status-counts'] };
       await startTaskManager(s);
+      // Restored again: the count passes the restore that was under way at the kill.
+      const restored = await waitFor('the job to restore again after the kill', async (seen) => {
+        const stats = await s.cluster.rest.checkpoints(second.jobId);
+        seen(`${stats.counts.restored} restore(s)`);
+        return stats.counts.restored > 1 ? stats.latest.restored : undefined;
+      }, { timeoutMs: 120_000, diagnose: () => s.cluster.diagnose(second.jobId) });
       await waitForJobRunning(s, second.jobId);
-      const restored = (await s.cluster.rest.checkpoints(second.jobId)).latest.restored;
       s.extra.restoredAfterKill = restored;
       expect(restored, 'restored again after the kill').toBeTruthy();
       await generator.done();
@@ -131,8 +141,13 @@ describe.runIf(nightly)('faults during lifecycle operations', () => {
       const lastCompleted = inFlight.latest.completed?.id ?? 0;
       await killTaskManager(s);
       await startTaskManager(s);
+      // The job may still look RUNNING before Flink notices the kill: wait for the restore it must make.
+      const restored = await waitFor('the job to restore after the kill', async (seen) => {
+        const stats = await s.cluster.rest.checkpoints(jobId);
+        seen(`${stats.counts.restored} restore(s), ${stats.counts.in_progress} in progress`);
+        return stats.counts.restored > inFlight.counts.restored ? stats.latest.restored : undefined;
+      }, { timeoutMs: 120_000, diagnose: () => s.cluster.diagnose(jobId) });
       await waitForJobRunning(s, jobId);
-      const restored = (await s.cluster.rest.checkpoints(jobId)).latest.restored;
       s.extra.lifecycle = { lastCompletedAtKill: lastCompleted, restored: restored?.id };
       // The checkpoint in flight did not complete: what is restored is no newer than the last completed at the kill.
       expect(restored?.id, 'the restored checkpoint').toBeLessThanOrEqual(lastCompleted);

@@ -107,6 +107,7 @@ export async function fenceAndDrain(tb: Testbed, options: FenceOptions): Promise
         jobId: j.id,
         vertex,
         unavailable: true,
+        diagnostics: String((e as Error)?.message ?? e).slice(0, 4_000),
       });
     }
   }
@@ -367,7 +368,18 @@ async function lateDrops(rest: FlinkRest, jobId: string, vertexName: string): Pr
       seen(`${available.length} metrics: ${available.slice(0, 12).join(', ')}`);
       return available.find((id) => id === LATE_DROPS_METRIC || id.endsWith(`.${LATE_DROPS_METRIC}`));
     },
-    { timeoutMs: 20_000, intervalMs: 1_000 },
+    {
+      timeoutMs: 20_000,
+      intervalMs: 1_000,
+      // Which TaskManagers the JobManager knows and where the vertex's subtasks run: the metric fetcher asks those.
+      diagnose: async () => {
+        const tms = (await rest.taskManagers()).map((t) => `${t.id} (slots ${t.freeSlots}/${t.slotsNumber}, last heartbeat ${t.timeSinceLastHeartbeat ? `${Date.now() - t.timeSinceLastHeartbeat} ms ago` : 'unknown'})`);
+        const subtasks = await getJson<{ subtasks?: { subtask: number; status: string; host?: string; 'taskmanager-id'?: string }[] }>(
+          `${rest.baseUrl}/jobs/${jobId}/vertices/${vertex.id}`,
+        ).then((v) => (v.subtasks ?? []).map((t) => `#${t.subtask} ${t.status} on ${t['taskmanager-id'] ?? t.host ?? '?'}`));
+        return `TaskManagers: ${tms.join('; ') || 'none'}\nsubtasks of '${vertexName}': ${subtasks.join('; ') || 'none'}`;
+      },
+    },
   );
   const [m] = await getJson<{ id: string; sum?: number }[]>(`${base}?get=${encodeURIComponent(metricId)}&agg=sum`);
   if (typeof m?.sum !== 'number') throw new Error(`${metricId}: no sum in ${JSON.stringify(m)}`);
