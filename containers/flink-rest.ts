@@ -51,6 +51,8 @@ export interface CheckpointStats {
     completed: null | { id: number; external_path: string; checkpoint_type?: string; state_size?: number; checkpointed_size?: number; latest_ack_timestamp: number; is_savepoint?: boolean };
     restored: null | { id: number; external_path: string; restore_timestamp: number; is_savepoint: boolean };
   };
+  /** The newest checkpoints (web.checkpoints.history of them), newest first. */
+  history?: { id: number; status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED'; is_savepoint: boolean }[];
 }
 
 /** One failure in `GET /jobs/<id>/exceptions` (exceptionHistory.entries[] and their concurrentExceptions[]). */

@@ -113,6 +113,36 @@ export async function stopWithSavepoint(tb: Testbed, jobId: string, via: Via = '
 
 export class SavepointFailed extends StopWaiting {}
 
+/** What a stop with savepoint came to when a fault ran during it: the savepoint, or Flink's failure. */
+export type StopUnderFault = { completed: true; location: string; hostPath: string } | { completed: false; failure: string };
+
+/**
+ * Stop with savepoint (REST: the trigger returns at once) and run `fault`
+ * while Flink takes the savepoint; then wait for the operation's end. A
+ * failure is a result here, not an error: the caller asserts what Flink did next.
+ */
+export async function stopWithSavepointDuring(tb: Testbed, jobId: string, fault: () => Promise<unknown>, timeoutMs = 120_000): Promise<StopUnderFault> {
+  const name = 'stop-with-savepoint-rest';
+  const target = `job ${jobId}`;
+  const trigger = await tb.cluster.rest.stopWithSavepoint(jobId, { drain: false, ...(tb.profile ? savepointFormatRestField(tb.profile.profile.savepointFormat) : {}) });
+  tb.history.operation(name, target, 'invoke');
+  await fault();
+  const op = await waitFor(`savepoint ${trigger} of job ${jobId} to end`, async (seen) => {
+    const o = await tb.cluster.rest.savepointStatus(jobId, trigger);
+    seen(o.status.id);
+    return o.status.id === 'COMPLETED' ? o : undefined;
+  }, { timeoutMs, diagnose: () => tb.cluster.diagnose(jobId) });
+  const failure = op.operation?.['failure-cause'];
+  const location = op.operation?.location;
+  if (failure || !location) {
+    const why = failure ? failure.class : 'no savepoint location';
+    tb.history.operation(name, target, 'fail', why);
+    return { completed: false, failure: why };
+  }
+  tb.history.operation(name, target, 'ok', location);
+  return { completed: true, location, hostPath: hostPathOf(tb.cluster, location) };
+}
+
 /** Cancel (no savepoint): PATCH /jobs/<id>?mode=cancel, sent once; with retention on cancellation its latest checkpoint stays. */
 export const cancelJob = (tb: Testbed, jobId: string) => recorded(tb, 'operation', 'cancel-job', `job ${jobId}`, () => tb.cluster.rest.cancel(jobId));
 

@@ -3,7 +3,7 @@ import { expectVerdictOk } from '../assertions/expect-verdict.js';
 import type { JobDetails } from '../containers/flink-rest.js';
 import { PLAYGROUND_JOB } from '../config/job-spec.js';
 import { waitFor } from '../containers/wait.js';
-import { hostPathOf, stopWithSavepoint, submitJob, waitForJobRunning } from '../faults/job-operations.js';
+import { hostPathOf, stopWithSavepoint, stopWithSavepointDuring, submitJob, waitForJobRunning } from '../faults/job-operations.js';
 import { killTaskManager, startTaskManager } from '../faults/taskmanager.js';
 import { FRESH_REST_PROPERTIES } from './harness/fault-timing.js';
 import { waitForJobState } from './harness/job-lifecycle.js';
@@ -45,21 +45,13 @@ describe.runIf(nightly)('faults during lifecycle operations', () => {
       await waitForCheckpointsAndOutput(s, jobId, 2);
 
       // The stop is triggered (sent once), then the TaskManager dies before its tasks can acknowledge the savepoint.
-      const trigger = await s.cluster.rest.stopWithSavepoint(jobId, { drain: false });
-      s.history.operation('stop-with-savepoint-rest', `job ${jobId}`, 'invoke');
-      await killTaskManager(s);
-      const op = await waitFor(`savepoint ${trigger} to end`, async (seen) => {
-        const o = await s.cluster.rest.savepointStatus(jobId, trigger);
-        seen(o.status.id);
-        return o.status.id === 'COMPLETED' ? o : undefined;
-      }, { timeoutMs: 120_000, diagnose: () => s.cluster.diagnose(jobId) });
-      const failure = op.operation?.['failure-cause'];
-      s.history.operation('stop-with-savepoint-rest', `job ${jobId}`, failure ? 'fail' : 'ok', failure ? String(failure.class) : op.operation?.location);
+      const newestBefore = (await s.cluster.rest.checkpoints(jobId)).latest.completed?.id ?? 0;
+      const stop = await stopWithSavepointDuring(s, jobId, () => killTaskManager(s));
       await startTaskManager(s);
 
       let resumedFrom: string;
-      if (failure) {
-        s.extra.lifecycle = { stop: 'failed', cause: failure.class };
+      if (!stop.completed) {
+        s.extra.lifecycle = { stop: 'failed', cause: stop.failure };
         // Flink must keep the job: not FINISHED, running again from a checkpoint.
         // The job was submitted fresh: any restore it reports came after the kill.
         const restored = await waitFor('the job to restore after the failed stop', async (seen) => {
@@ -69,7 +61,9 @@ describe.runIf(nightly)('faults during lifecycle operations', () => {
         }, { timeoutMs: 120_000, diagnose: () => s.cluster.diagnose(jobId) });
         const back = await waitForJobRunning(s, jobId);
         expect(back.state, 'the job after a failed stop').toBe('RUNNING');
-        expect(restored?.is_savepoint, 'restored a checkpoint, not the failed savepoint').toBe(false);
+        // Nothing older than the newest checkpoint before the stop (a savepoint that completed as the kill landed may be restored).
+        expect(restored!.id, 'the restored checkpoint vs the newest before the stop').toBeGreaterThanOrEqual(newestBefore);
+        (s.extra.lifecycle as Record<string, unknown>).restored = { id: restored!.id, isSavepoint: restored!.is_savepoint };
         await waitForCheckpointsAndOutput(s, jobId, 2);
         const again = await s.cluster.rest.stopWithSavepoint(jobId, { drain: false });
         resumedFrom = await waitFor(`second savepoint ${again}`, async () => {
@@ -79,8 +73,8 @@ describe.runIf(nightly)('faults during lifecycle operations', () => {
           return o.operation?.location;
         }, { timeoutMs: 120_000, diagnose: () => s.cluster.diagnose(jobId) });
       } else {
-        s.extra.lifecycle = { stop: 'completed before the kill landed', location: op.operation?.location };
-        resumedFrom = op.operation!.location!;
+        s.extra.lifecycle = { stop: 'completed before the kill landed', location: stop.location };
+        resumedFrom = stop.location;
       }
       await waitForJobState(s.cluster, jobId, 'FINISHED');
       s.extra.resumedFrom = { location: resumedFrom, onHost: hostPathOf(s.cluster, resumedFrom) };
@@ -139,18 +133,22 @@ describe.runIf(nightly)('faults during lifecycle operations', () => {
         return stats.counts.in_progress > 0 ? stats : undefined;
       }, { timeoutMs: 60_000, intervalMs: 20 });
       const lastCompleted = inFlight.latest.completed?.id ?? 0;
+      const inFlightId = inFlight.history?.find((c) => c.status === 'IN_PROGRESS')?.id;
       await killTaskManager(s);
       await startTaskManager(s);
       // The job may still look RUNNING before Flink notices the kill: wait for the restore it must make.
       const restored = await waitFor('the job to restore after the kill', async (seen) => {
         const stats = await s.cluster.rest.checkpoints(jobId);
         seen(`${stats.counts.restored} restore(s), ${stats.counts.in_progress} in progress`);
-        return stats.counts.restored > inFlight.counts.restored ? stats.latest.restored : undefined;
+        return stats.counts.restored > inFlight.counts.restored && stats.latest.restored ? stats.latest.restored : undefined;
       }, { timeoutMs: 120_000, diagnose: () => s.cluster.diagnose(jobId) });
       await waitForJobRunning(s, jobId);
-      s.extra.lifecycle = { lastCompletedAtKill: lastCompleted, restored: restored?.id };
-      // The checkpoint in flight did not complete: what is restored is no newer than the last completed at the kill.
-      expect(restored?.id, 'the restored checkpoint').toBeLessThanOrEqual(lastCompleted);
+      const fate = (await s.cluster.rest.checkpoints(jobId)).history?.find((c) => c.id === inFlightId)?.status;
+      s.extra.lifecycle = { lastCompletedAtKill: lastCompleted, inFlight: inFlightId, inFlightEnded: fate, restored: restored.id };
+      // Flink restores the newest completed checkpoint: never older than the newest at the kill, and newer only
+      // when the one in flight completed as the kill landed (its acknowledgements already sent).
+      expect(restored.id, 'the restored checkpoint vs the newest completed at the kill').toBeGreaterThanOrEqual(lastCompleted);
+      if (restored.id > lastCompleted) expect(fate, `checkpoint ${restored.id} restored, newer than ${lastCompleted}: the one in flight must have completed`).toBe('COMPLETED');
       await generator.done();
       expect(await s.settle(240_000)).toBe(true);
       expectVerdictOk(await s.judge({ sink: 'at-least-once', time: 'event-time' }));

@@ -28,6 +28,24 @@ function play(m: ScheduleModel, actions: Action[]): ScheduleModel {
 }
 
 describe('schedule model', () => {
+  test.prop([fc.array(anyAction, { maxLength: 8 }), fc.constantFrom('stop', 'restore', 'checkpoint' as const), fc.nat(5), fc.boolean()])(
+    'a kill during a lifecycle operation needs a running job; it kills one TaskManager, keeps the parallelism, and a resume counts a submission and a savepoint',
+    (before, during, p, stopCompleted) => {
+      const m = play(start(), before);
+      const a: Action = { kind: 'kill-taskmanager-during', during, pick: p };
+      expect(precondition(m, a)).toBe(jobExpectation(m) === 'running' && runningTaskManagers(m).length > 0);
+      if (!precondition(m, a)) return;
+      const savepoint = during === 'restore' || (during === 'stop' && stopCompleted) ? 'sp' : undefined;
+      const next = transition(m, a, savepoint);
+      expect(killedTaskManagers(next)).toEqual([...killedTaskManagers(m), resolveTaskManager(m, a)!].sort((x, y) => x - y));
+      expect(next.job.parallelism).toBe(m.job.parallelism);
+      expect(next.job.submissions).toBe(m.job.submissions + (savepoint ? 1 : 0));
+      expect(next.savepoints.length).toBe(m.savepoints.length + (savepoint ? 1 : 0));
+      expect(predictsFailover(a, true)).toBe(true);
+      expect(describeAction(a)).toBe(`kill-taskmanager-during(${during}, pick ${p})`);
+    },
+  );
+
   test('one TaskManager with two slots runs a job of parallelism 1 or 2, not 3', () => {
     expect(jobExpectation(start(1))).toBe('running');
     expect(jobExpectation(start(2))).toBe('running');

@@ -21,6 +21,9 @@ export type Action =
   | { kind: 'pause-taskmanager'; pick: number; seconds: number; timing: Timing }
   | { kind: 'restart-kafka' }
   | { kind: 'wait-windows'; windows: number }
+  // A TaskManager killed during a lifecycle operation: while the job stops with a savepoint, while it
+  // restores one (the step stops and resumes the job at its parallelism), or while a checkpoint is in flight.
+  | { kind: 'kill-taskmanager-during'; during: LifecycleMoment; pick: number }
   // Faults of the topology (HA, three brokers, a partitionable network): each heals within its step.
   | { kind: 'kill-jobmanager-leader' }
   | { kind: 'pause-jobmanager-leader' }
@@ -32,8 +35,11 @@ export type Action =
 
 export type ActionKind = Action['kind'];
 
+/** The lifecycle operation a TaskManager kill lands in. */
+export type LifecycleMoment = 'stop' | 'restore' | 'checkpoint';
+
 /** The steps that act on a TaskManager the model resolves (`pick` among running or killed ones). */
-type TaskManagerAction = Extract<Action, { kind: 'kill-taskmanager' | 'start-taskmanager' | 'pause-taskmanager' }>;
+type TaskManagerAction = Extract<Action, { kind: 'kill-taskmanager' | 'start-taskmanager' | 'pause-taskmanager' | 'kill-taskmanager-during' }>;
 
 /**
  * The cluster's shape a schedule runs on, fixed per suite (generated as a
@@ -213,6 +219,9 @@ export function precondition(m: ScheduleModel, a: Action): boolean {
       return true;
     case 'wait-windows':
       return a.windows >= 1 && a.windows <= LIMITS.maxWaitWindows;
+    case 'kill-taskmanager-during':
+      // Stopping, restoring and checkpointing need every task RUNNING.
+      return resolveTaskManager(m, a) !== undefined && jobExpectation(m) === 'running';
     // Each fault of the topology is judged by what the running job shows of it (a restore,
     // its Kafka clients' errors, a checkpoint after): a job waiting for slots shows none.
     case 'kill-jobmanager-leader':
@@ -288,6 +297,14 @@ export function transition(m: ScheduleModel, a: Action, savepoint?: string): Sch
     case 'wait-windows':
       next.windowsWaited += a.windows;
       break;
+    case 'kill-taskmanager-during':
+      next.taskManagers[resolveTaskManager(m, a)!] = 'killed';
+      // A restore follows a stop with savepoint; a stop that completed before the kill landed is resumed too.
+      if (a.during === 'restore' || savepoint !== undefined) {
+        next.job = { ...next.job, submissions: m.job.submissions + 1 };
+        next.savepoints.push(savepoint ?? `savepoint-${next.savepoints.length + 1}`);
+      }
+      break;
     case 'kill-jobmanager-leader':
     case 'pause-jobmanager-leader':
       // The old leader comes back (started, unpaused) as the standby within the step.
@@ -317,6 +334,7 @@ export function predictsFailover(a: Action, hostsTasks: boolean): boolean {
   switch (a.kind) {
     case 'kill-taskmanager':
     case 'scale-taskmanagers':
+    case 'kill-taskmanager-during':
       return true;
     case 'pause-taskmanager':
       return a.seconds > HEARTBEAT_TIMEOUT_S;
@@ -356,6 +374,8 @@ export function describeAction(a: Action): string {
       return 'restart-kafka';
     case 'wait-windows':
       return `wait-windows(${a.windows})`;
+    case 'kill-taskmanager-during':
+      return `kill-taskmanager-during(${a.during}, pick ${a.pick})`;
     case 'kill-jobmanager-leader':
       return 'kill-jobmanager-leader';
     case 'pause-jobmanager-leader':

@@ -22,7 +22,7 @@ describe('schedule arbitrary', () => {
 
   test('every kind of step is generated', () => {
     const kinds = new Set(sample(scheduleArbitrary({ maxCommands: 8 })).flatMap((s) => actions(s).map((a) => a.kind)));
-    expect([...kinds].sort()).toEqual(['kill-taskmanager', 'pause-taskmanager', 'restart-kafka', 'savepoint-resume', 'scale-taskmanagers', 'start-taskmanager', 'wait-windows']);
+    expect([...kinds].sort()).toEqual(['kill-taskmanager', 'kill-taskmanager-during', 'pause-taskmanager', 'restart-kafka', 'savepoint-resume', 'scale-taskmanagers', 'start-taskmanager', 'wait-windows']);
   });
 
   test('pauses are clearly shorter or clearly longer than the 5 s heartbeat timeout', () => {

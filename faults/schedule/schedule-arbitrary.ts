@@ -4,7 +4,7 @@
 // running the job while a window is half filled.
 import fc from 'fast-check';
 import { ScheduleCommand } from './commands/schedule-command.js';
-import { environmentAllows, LIMITS, SINGLE_NODE_TOPOLOGY, type Action, type ActionKind, type ScheduleEnvironment, type ScheduleModel, type ScheduleTopology, type Timing, type Via } from './model.js';
+import { environmentAllows, LIMITS, SINGLE_NODE_TOPOLOGY, type Action, type ActionKind, type LifecycleMoment, type ScheduleEnvironment, type ScheduleModel, type ScheduleTopology, type Timing, type Via } from './model.js';
 import type { ScheduleReal } from './real.js';
 
 export type Step = fc.AsyncCommand<ScheduleModel, ScheduleReal>;
@@ -38,8 +38,9 @@ const pauseSeconds = fc.constantFrom(...LIMITS.pauseSeconds.short, ...LIMITS.pau
 
 /**
  * One arbitrary per kind of step (equal weights among those a schedule's
- * environment allows). The first seven are every topology's, in today's order:
- * with one JobManager and one broker the list, and so every seed's schedule, is as before.
+ * environment allows). The first eight are every topology's: the seven of the
+ * first schedules, then the lifecycle kills (added 3 Dec 2026, which changed
+ * every seed's schedule once; topology-steps.test.ts pins them again).
  */
 export const actionArbitraries: { [K in ActionKind]: fc.Arbitrary<Extract<Action, { kind: K }>> } = {
   'kill-taskmanager': fc.record({ kind: fc.constant('kill-taskmanager' as const), pick, timing }),
@@ -49,6 +50,7 @@ export const actionArbitraries: { [K in ActionKind]: fc.Arbitrary<Extract<Action
   'pause-taskmanager': fc.record({ kind: fc.constant('pause-taskmanager' as const), pick, seconds: pauseSeconds, timing }),
   'restart-kafka': fc.constant({ kind: 'restart-kafka' as const }),
   'wait-windows': fc.record({ kind: fc.constant('wait-windows' as const), windows: fc.integer({ min: 1, max: LIMITS.maxWaitWindows }) }),
+  'kill-taskmanager-during': fc.record({ kind: fc.constant('kill-taskmanager-during' as const), during: fc.constantFrom<LifecycleMoment>('stop', 'restore', 'checkpoint'), pick }),
   'kill-jobmanager-leader': fc.constant({ kind: 'kill-jobmanager-leader' as const }),
   'pause-jobmanager-leader': fc.constant({ kind: 'pause-jobmanager-leader' as const }),
   'restart-zookeeper': fc.constant({ kind: 'restart-zookeeper' as const }),

@@ -8,6 +8,7 @@ import { runCutTaskManagerFromKafka } from './cut-taskmanager-from-kafka.js';
 import { runKillJobManagerLeader } from './kill-jobmanager-leader.js';
 import { runKillPartitionLeader } from './kill-partition-leader.js';
 import { runKillTaskManager } from './kill-taskmanager.js';
+import { runKillTaskManagerDuring } from './kill-taskmanager-during.js';
 import { runKillTransactionCoordinator } from './kill-transaction-coordinator.js';
 import { runPauseJobManagerLeader } from './pause-jobmanager-leader.js';
 import { runPauseTaskManager } from './pause-taskmanager.js';
@@ -46,6 +47,8 @@ export class ScheduleCommand implements fc.AsyncCommand<ScheduleModel, ScheduleR
         return runRestartKafka(m, r, a);
       case 'wait-windows':
         return runWaitWindows(m, r, a);
+      case 'kill-taskmanager-during':
+        return runKillTaskManagerDuring(m, r, a);
       case 'kill-jobmanager-leader':
         return runKillJobManagerLeader(m, r, a);
       case 'pause-jobmanager-leader':

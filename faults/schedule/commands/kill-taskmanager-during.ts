@@ -1,0 +1,156 @@
+import { expect } from 'vitest';
+import type { JobDetails } from '../../../containers/flink-rest.js';
+import { waitFor } from '../../../containers/wait.js';
+import { stopWithSavepoint, stopWithSavepointDuring, submitJob } from '../../job-operations.js';
+import { killTaskManager } from '../../taskmanager.js';
+import { expectClusterMatchesModel, expectSavepointOnHost, hostsTasks, samePath } from '../checks.js';
+import { jobExpectation, resolveTaskManager, transition, type Action, type ScheduleModel } from '../model.js';
+import { beginStep, bound, endStep, type ScheduleReal } from '../real.js';
+import { expectRestoredSavepoint, expectJobFinished } from './savepoint-resume.js';
+
+type KillDuring = Extract<Action, { kind: 'kill-taskmanager-during' }>;
+
+/**
+ * SIGKILL a running TaskManager during a lifecycle operation (#10), and check
+ * what Flink must do then, in its own records:
+ * - stop: the stop fails and the job, same id, restores a checkpoint (not the
+ *   savepoint) and runs; or the savepoint completed before the kill landed, and
+ *   the step resumes from it;
+ * - restore: the step stops with a savepoint and resumes at the job's
+ *   parallelism, and kills while tasks deploy or initialize: the job restores
+ *   again, from that savepoint or its own later checkpoint;
+ * - checkpoint: killed while a checkpoint is in flight: the job restores a
+ *   checkpoint no older than the newest completed at the kill.
+ */
+export async function runKillTaskManagerDuring(m: ScheduleModel, r: ScheduleReal, a: KillDuring): Promise<void> {
+  switch (a.during) {
+    case 'stop':
+      return killDuringStop(m, r, a);
+    case 'restore':
+      return killDuringRestore(m, r, a);
+    case 'checkpoint':
+      return killDuringCheckpoint(m, r, a);
+  }
+}
+
+async function killDuringStop(m: ScheduleModel, r: ScheduleReal, a: KillDuring): Promise<void> {
+  const { cluster } = r.world;
+  const index = resolveTaskManager(m, a)!;
+  const node = cluster.taskManagers[index]!;
+  const step = beginStep(r, a, node.name);
+  const hosted = await hostsTasks(r, index);
+  const before = await cluster.rest.checkpoints(r.jobId);
+  const stop = await stopWithSavepointDuring(r.world, r.jobId, () => killTaskManager(r.world, index), bound(r, 120_000));
+  let observed = `hosted job tasks: ${hosted ? 'yes' : 'no'}`;
+  if (!stop.completed) {
+    Object.assign(m, transition(m, a));
+    observed += `; the stop failed (${stop.failure})`;
+    if (jobExpectation(m) === 'running') {
+      // Flink keeps the job: same id, restored and running again, from nothing older than the newest checkpoint
+      // completed before the stop (a savepoint that completed before the kill landed may be the one restored).
+      const restored = await restoredAfter(r, before.counts.restored, 'after the failed stop');
+      const newest = before.latest.completed?.id;
+      if (newest !== undefined) expect(restored.id, `restored ${restored.external_path} vs the newest checkpoint before the stop (${newest})`).toBeGreaterThanOrEqual(newest);
+      observed += `; job restored ${restored.is_savepoint ? 'savepoint' : 'checkpoint'} ${restored.id}`;
+    }
+    await expectClusterMatchesModel(r, m);
+  } else {
+    // The savepoint completed before the kill landed: the job is FINISHED with it; resume it as savepoint-resume does.
+    await expectJobFinished(r, r.jobId);
+    expectSavepointOnHost(stop.hostPath);
+    const old = r.jobId;
+    r.jobId = (await submitJob(r.world, r.spec, { via: 'rest', savepoint: stop.location, parallelism: m.job.parallelism })).jobId;
+    expect(r.jobId, 'the resumed job is a new job').not.toBe(old);
+    Object.assign(m, transition(m, a, stop.location));
+    await expectClusterMatchesModel(r, m);
+    observed += `; the savepoint completed first (${stop.location}); new job ${r.jobId}`;
+    if (jobExpectation(m) === 'running') {
+      await expectRestoredSavepoint(r, stop.location);
+      observed += '; restored from it';
+    }
+  }
+  endStep(r, step, m, observed);
+}
+
+async function killDuringRestore(m: ScheduleModel, r: ScheduleReal, a: KillDuring): Promise<void> {
+  const { cluster } = r.world;
+  const index = resolveTaskManager(m, a)!;
+  const node = cluster.taskManagers[index]!;
+  const step = beginStep(r, a, node.name);
+  const old = r.jobId;
+  const stopped = await stopWithSavepoint(r.world, old, 'rest');
+  await expectJobFinished(r, old);
+  expectSavepointOnHost(stopped.hostPath);
+  r.jobId = (await submitJob(r.world, r.spec, { via: 'rest', savepoint: stopped.location, parallelism: m.job.parallelism })).jobId;
+  // The restore: tasks DEPLOYING or INITIALIZING (restoring state). A restore over before the first look is said, not hidden.
+  const during = await whenJob(r, 'tasks of the resumed job DEPLOYING or INITIALIZING', (j) => {
+    const c = j['status-counts'];
+    return (c.DEPLOYING ?? 0) + (c.INITIALIZING ?? 0) > 0 || (c.RUNNING ?? 0) === j.vertices.reduce((n, v) => n + v.parallelism, 0);
+  });
+  const restoring = (during['status-counts'].DEPLOYING ?? 0) + (during['status-counts'].INITIALIZING ?? 0);
+  const hosted = await hostsTasks(r, index).catch(() => false);
+  await killTaskManager(r.world, index);
+  Object.assign(m, transition(m, a, stopped.location));
+  let observed = `savepoint ${stopped.location}; new job ${r.jobId}; killed with ${restoring} task(s) deploying or initializing; hosted job tasks: ${hosted ? 'yes' : 'no'}`;
+  if (jobExpectation(m) === 'running' && hosted) {
+    // Restored again: past the restore under way at the kill, from that savepoint or the new job's own checkpoint.
+    const restored = await restoredAfter(r, 1, 'again after the kill');
+    const own = restored.external_path.includes(`/${r.jobId}/`);
+    expect(
+      samePath(restored.external_path, stopped.location) || (!restored.is_savepoint && own),
+      `job ${r.jobId} restored ${restored.external_path}: the savepoint ${stopped.location} or a checkpoint of its own`,
+    ).toBe(true);
+    observed += `; restored again: ${own ? `checkpoint ${restored.id}` : 'the savepoint'}`;
+  }
+  await expectClusterMatchesModel(r, m);
+  endStep(r, step, m, observed);
+}
+
+async function killDuringCheckpoint(m: ScheduleModel, r: ScheduleReal, a: KillDuring): Promise<void> {
+  const { cluster } = r.world;
+  const index = resolveTaskManager(m, a)!;
+  const node = cluster.taskManagers[index]!;
+  const step = beginStep(r, a, node.name);
+  const hosted = await hostsTasks(r, index);
+  // Checkpoints of the playground's job take milliseconds: poll fast, and say so when none was caught in flight.
+  const inFlight = await waitFor('a checkpoint in progress', async (seen) => {
+    const stats = await cluster.rest.checkpoints(r.jobId);
+    seen(`in progress ${stats.counts.in_progress}, latest completed ${stats.latest.completed?.id ?? 'none'}`);
+    return stats.counts.in_progress > 0 ? stats : undefined;
+  }, { timeoutMs: bound(r, 20_000), intervalMs: 20 }).catch(() => undefined);
+  const stats = inFlight ?? (await cluster.rest.checkpoints(r.jobId));
+  const lastCompleted = stats.latest.completed?.id;
+  const inFlightId = inFlight?.history?.find((c) => c.status === 'IN_PROGRESS')?.id;
+  await killTaskManager(r.world, index);
+  Object.assign(m, transition(m, a));
+  let observed = `${inFlight ? `checkpoint ${inFlightId ?? '?'} in flight` : 'no checkpoint caught in flight'}, newest completed ${lastCompleted ?? 'none'}; hosted job tasks: ${hosted ? 'yes' : 'no'}`;
+  if (jobExpectation(m) === 'running' && hosted) {
+    const restored = await restoredAfter(r, stats.counts.restored, 'after the kill');
+    // Never older than the newest completed at the kill (the one in flight may have completed as the kill landed).
+    if (lastCompleted !== undefined) expect(restored.id, `restored checkpoint vs the newest completed at the kill (${lastCompleted})`).toBeGreaterThanOrEqual(lastCompleted);
+    const fate = inFlightId === undefined ? undefined : (await cluster.rest.checkpoints(r.jobId)).history?.find((c) => c.id === inFlightId)?.status;
+    observed += `; restored checkpoint ${restored.id}${fate ? `; checkpoint ${inFlightId} ${fate}` : ''}`;
+  }
+  await expectClusterMatchesModel(r, m);
+  endStep(r, step, m, observed);
+}
+
+/** Polls fast until `pred` holds for the job (the moments here last tens of milliseconds). */
+function whenJob(r: ScheduleReal, what: string, pred: (j: JobDetails) => boolean): Promise<JobDetails> {
+  const { cluster } = r.world;
+  return waitFor(what, async (seen) => {
+    const j = await cluster.rest.job(r.jobId);
+    seen(`${j.state} ${JSON.stringify(j['status-counts'])}`);
+    return pred(j) ? j : undefined;
+  }, { timeoutMs: bound(r, 60_000), intervalMs: 20, diagnose: () => cluster.diagnose(r.jobId) });
+}
+
+/** Flink's restore count passes `count` (a job may look RUNNING before it notices a kill); returns what it restored. */
+function restoredAfter(r: ScheduleReal, count: number, what: string) {
+  const { cluster } = r.world;
+  return waitFor(`job ${r.jobId} to restore ${what}`, async (seen) => {
+    const stats = await cluster.rest.checkpoints(r.jobId);
+    seen(`${stats.counts.restored} restore(s)`);
+    return stats.counts.restored > count && stats.latest.restored ? stats.latest.restored : undefined;
+  }, { timeoutMs: bound(r, 120_000), diagnose: () => cluster.diagnose(r.jobId) });
+}
