@@ -2,11 +2,10 @@ import { describe, expect, test } from 'vitest';
 import { expectVerdictOk } from '../assertions/expect-verdict.js';
 import { allTasksRunning, type JobDetails } from '../containers/flink-rest.js';
 import { PLAYGROUND_JOB } from '../config/job-spec.js';
-import { releaseCapabilities } from '../containers/profiles/profile.js';
 import { waitFor } from '../containers/wait.js';
 import { rescaleInPlace, submitJob, waitForJobRunning } from '../faults/job-operations.js';
 import { scaleTaskManagers } from '../faults/taskmanager.js';
-import { FRESH_REST_PROPERTIES } from './harness/fault-timing.js';
+import { adaptiveRescaleProperties, FRESH_REST_PROPERTIES } from './harness/fault-timing.js';
 import { vertexParallelism } from './harness/job-lifecycle.js';
 import { waitForCheckpointsAndOutput } from './harness/output-progress.js';
 import { harnessRun, runScenario, type Scenario } from './harness/scenario.js';
@@ -20,13 +19,6 @@ import { harnessRun, runScenario, type Scenario } from './harness/scenario.js';
 
 /** Event time 20x wall time: a window every 0.75 s; every rescale lands while windows are open. */
 const SPEEDUP = 20;
-
-/** The adaptive scheduler waits 30 s between rescales by default (and up to 60 s for resources): a test would wait minutes. */
-function fastRescaleProperties(version: string): Record<string, string> {
-  return releaseCapabilities(version).major >= 2
-    ? { 'jobmanager.adaptive-scheduler.executing.cooldown-after-rescaling': '1 s', 'jobmanager.adaptive-scheduler.executing.resource-stabilization-timeout': '1 s' }
-    : { 'jobmanager.adaptive-scheduler.scaling-interval.min': '1 s', 'jobmanager.adaptive-scheduler.resource-stabilization-timeout': '1 s' };
-}
 
 /** Waits until every vertex runs at `p` with all tasks RUNNING, under the same job id; returns when it did. */
 async function waitForParallelism(s: Scenario, jobId: string, p: number): Promise<JobDetails> {
@@ -45,7 +37,7 @@ async function waitForParallelism(s: Scenario, jobId: string, p: number): Promis
 describe('adaptive scheduler: rescale without a savepoint', () => {
   test('PUT /jobs/<id>/resource-requirements: 1 -> 2 -> 4 (a TaskManager added) -> 1, same job, every window counts 1000', async () => {
     const version = harnessRun().images.release.version;
-    await runScenario('adaptive-rescale', { profile: 'adaptive', taskManagers: 1, flinkProperties: { ...FRESH_REST_PROPERTIES, ...fastRescaleProperties(version) } }, async (s) => {
+    await runScenario('adaptive-rescale', { profile: 'adaptive', taskManagers: 1, flinkProperties: { ...FRESH_REST_PROPERTIES, ...adaptiveRescaleProperties(version) } }, async (s) => {
       const { jobId } = await submitJob(s, PLAYGROUND_JOB, { via: 'rest', parallelism: 1 });
       await waitForJobRunning(s, jobId);
       const generator = s.generator({ mode: 'paced', speedup: SPEEDUP, windows: 40 }).start();

@@ -15,6 +15,7 @@ import { SCHEDULE_SUITES, suiteEnvironment, suiteRunsIn, suiteSeed, suiteTestNam
 import { SINGLE_NODE_TOPOLOGY, describeTopology } from '../faults/schedule/model.js';
 import type { ScenarioResult } from '../reports/run-report.js';
 import { profileNamed, releaseCapabilities } from '../containers/profiles/profile.js';
+import { adaptiveRescaleProperties, FRESH_REST_PROPERTIES } from './harness/fault-timing.js';
 import { fits, profilesFitting } from './harness/profile-draw.js';
 import { harnessRun, runScenario } from './harness/scenario.js';
 import { markInconclusive } from './harness/scenario-outcome.js';
@@ -180,7 +181,9 @@ async function runOne(
   // Today's suites ask for no topology (the default, as before); the HA suites for theirs.
   const { topology } = schedule.start;
   const shape = describeTopology(topology) === describeTopology(SINGLE_NODE_TOPOLOGY) ? {} : { topology: { ...topology } };
-  await runScenario(record.scenario, { outputIsolation: suite.isolation, inconclusive: 'record', onOutcome, profile: schedule.start.profile, ...shape }, async (s) => {
+  // Fresh REST answers (the lifecycle steps watch moments of tens of milliseconds); the adaptive suite's rescales without 30 s waits.
+  const flinkProperties = { ...FRESH_REST_PROPERTIES, ...(suite.scheduler === 'adaptive' ? adaptiveRescaleProperties(harnessRun().images.release.version) : {}) };
+  await runScenario(record.scenario, { outputIsolation: suite.isolation, inconclusive: 'record', onOutcome, profile: schedule.start.profile, flinkProperties, ...shape }, async (s) => {
     if (suite.control) s.extra.negativeControl = 'job without --checkpointing: the oracle must reject this run (missing or wrong counts)';
     s.extra.faultSchedule = { suite: suite.id, seed: where.seed, path: where.path, phase: where.phase, job: suite.job, policy: suite.policy, topology, budgetMs: budget };
     s.extra.schedule = record.schedule;
@@ -220,11 +223,14 @@ async function runOne(
 function scheduleProfiles(suite: ScheduleSuite): string[] | string {
   const { settings, images } = harnessRun();
   if (suite.control) return ['playground'];
+  const fit = suite.scheduler === 'adaptive' ? fits.adaptiveScheduler : fits.defaultScheduler;
   if (settings.profileGiven) {
-    const why = fits.defaultScheduler(profileNamed(settings.profile));
+    const why = fit(profileNamed(settings.profile));
     return why ? `not run under profile '${settings.profile}': ${why}` : [settings.profile];
   }
-  return profilesFitting(releaseCapabilities(images.release.version), fits.defaultScheduler).map((p) => p.name);
+  // The adaptive suite: the adaptive profile first (shrinking goes towards it), then the production one.
+  const pool = profilesFitting(releaseCapabilities(images.release.version), fit, suite.scheduler === 'adaptive' ? ['adaptive', 'production'] : undefined).map((p) => p.name);
+  return pool.length > 0 ? pool : `no profile with the ${suite.scheduler ?? 'default'} scheduler in this release's pool`;
 }
 
 /** The property's own entry in the run report: seed, runs, counterexample, replay command. */

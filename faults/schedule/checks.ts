@@ -10,7 +10,7 @@ import { decodeWindowCount } from '../../history/decode-output.js';
 import { WINDOW_MS } from '../../history/types.js';
 import { KAFKA_METADATA_CHECK } from '../broker-leader.js';
 import { attemptTotal, isTaskManagerOf, nodeAddresses, taskManagersHostingJob } from './cluster-view.js';
-import { availableSlots, jobExpectation, runningTaskManagers, type ScheduleModel } from './model.js';
+import { availableSlots, effectiveParallelism, jobExpectation, runningTaskManagers, slotsToRun, type ScheduleModel } from './model.js';
 import { bound, type ScheduleReal } from './real.js';
 
 const TERMINAL = new Set(['FAILED', 'CANCELED', 'FINISHED']);
@@ -36,12 +36,12 @@ export async function expectTaskManagers(r: ScheduleReal, m: ScheduleModel): Pro
 
 /**
  * The job as the model predicts: 'running' = every task RUNNING at the model's
- * parallelism, on registered TaskManagers only; 'starved' (fewer slots than
+ * (effective) parallelism, on registered TaskManagers only; 'starved' (fewer slots than
  * its parallelism) = not all tasks RUNNING, and not ended either.
  */
 export async function expectJob(r: ScheduleReal, m: ScheduleModel): Promise<void> {
   const { cluster } = r.world;
-  const p = m.job.parallelism;
+  const p = effectiveParallelism(m);
   if (jobExpectation(m) === 'running') {
     await waitFor(
       `job ${r.jobId} RUNNING with all tasks RUNNING at parallelism ${p}, on registered TaskManagers`,
@@ -65,7 +65,7 @@ export async function expectJob(r: ScheduleReal, m: ScheduleModel): Promise<void
     return;
   }
   await waitFor(
-    `job ${r.jobId} waiting for slots (parallelism ${p}, ${availableSlots(m)} slot(s)): not all tasks RUNNING`,
+    `job ${r.jobId} waiting for slots (it needs ${slotsToRun(m)}, ${availableSlots(m)} offered): not all tasks RUNNING`,
     async (seen) => {
       const job = await cluster.rest.job(r.jobId);
       seen(`job ${job.state}, tasks ${JSON.stringify(taskCounts(job))}`);
@@ -75,7 +75,7 @@ export async function expectJob(r: ScheduleReal, m: ScheduleModel): Promise<void
     { timeoutMs: bound(r, 90_000), diagnose: () => cluster.diagnose(r.jobId) },
   );
   const o = await cluster.rest.overview();
-  expect(o['slots-total'], `slots offered while the job (p=${p}) waits for slots`).toBeLessThan(p);
+  expect(o['slots-total'], `slots offered while the job (p=${m.job.parallelism}) waits for ${slotsToRun(m)}`).toBeLessThan(slotsToRun(m));
 }
 
 export async function expectClusterMatchesModel(r: ScheduleReal, m: ScheduleModel): Promise<void> {

@@ -31,7 +31,9 @@ export type Action =
   | { kind: 'kill-partition-leader'; partition: number }
   | { kind: 'kill-transaction-coordinator' }
   | { kind: 'rolling-restart-kafka' }
-  | { kind: 'cut-taskmanager-from-kafka'; pick: number };
+  | { kind: 'cut-taskmanager-from-kafka'; pick: number }
+  // The adaptive scheduler's rescale in place (PUT /jobs/<id>/resource-requirements): same job, no savepoint.
+  | { kind: 'rescale-adaptive'; parallelism: number };
 
 export type ActionKind = Action['kind'];
 
@@ -60,11 +62,19 @@ export const SINGLE_NODE_TOPOLOGY: ScheduleTopology = { jobManagers: 1, brokers:
 export const describeTopology = (t: ScheduleTopology): string =>
   `${t.jobManagers === 2 ? '2 JobManagers (ZooKeeper HA)' : '1 JobManager'}, ${t.brokers} broker(s)${t.partitionable ? ', partitionable network' : ''}`;
 
-/** What a schedule's environment offers a step: its topology and the job's sink. */
+/** What a schedule's environment offers a step: its topology, the job's sink and the JobManager's scheduler. */
 export interface ScheduleEnvironment {
   topology: ScheduleTopology;
   exactlyOnceSink: boolean;
+  /**
+   * 'adaptive' (jobmanager.scheduler: adaptive): the job runs at as many
+   * slots as there are, up to its parallelism, instead of waiting for all of
+   * them, and rescales in place. Default 'default'.
+   */
+  scheduler?: 'default' | 'adaptive';
 }
+
+const isAdaptive = (m: ScheduleModel): boolean => m.environment.scheduler === 'adaptive';
 
 export type TaskManagerState = 'running' | 'killed';
 
@@ -153,8 +163,16 @@ export const availableSlots = (m: ScheduleModel): number => runningTaskManagers(
  */
 export type JobExpectation = 'running' | 'starved';
 
-export const jobExpectation = (m: ScheduleModel): JobExpectation =>
-  availableSlots(m) >= m.job.parallelism ? 'running' : 'starved';
+/** Slots the job needs to run at all: all p of them, or under the adaptive scheduler one. */
+export const slotsToRun = (m: ScheduleModel): number => (isAdaptive(m) ? 1 : m.job.parallelism);
+
+export const jobExpectation = (m: ScheduleModel): JobExpectation => (availableSlots(m) >= slotsToRun(m) ? 'running' : 'starved');
+
+/**
+ * The parallelism the running job's vertices have: the model's (its upper
+ * bound under the adaptive scheduler, which runs at fewer when slots are short).
+ */
+export const effectiveParallelism = (m: ScheduleModel): number => (isAdaptive(m) ? Math.min(m.job.parallelism, availableSlots(m)) : m.job.parallelism);
 
 /** The TaskManager (position) a pick resolves to, or undefined when none is eligible. */
 export function resolveTaskManager(m: ScheduleModel, action: TaskManagerAction): number | undefined {
@@ -166,6 +184,7 @@ export function resolveTaskManager(m: ScheduleModel, action: TaskManagerAction):
 export interface EnvironmentNeed {
   topology: TopologyNeed;
   exactlyOnceSink?: true;
+  adaptiveScheduler?: true;
 }
 
 const HA: TopologyNeed = { jobManagers: 2 };
@@ -184,6 +203,8 @@ export function environmentNeed(kind: ActionKind): EnvironmentNeed {
       return { topology: THREE_BROKERS, exactlyOnceSink: true };
     case 'cut-taskmanager-from-kafka':
       return { topology: { partitionable: true } };
+    case 'rescale-adaptive':
+      return { topology: {}, adaptiveScheduler: true };
     default:
       return { topology: {} };
   }
@@ -194,6 +215,7 @@ export function environmentLacks(env: ScheduleEnvironment, kind: ActionKind): st
   const need = environmentNeed(kind);
   const lacks = topologyLacks(topologyOf(env.topology), need.topology);
   if (need.exactlyOnceSink && !env.exactlyOnceSink) lacks.push('the exactly-once sink (its transactions have a coordinator); this job writes at least once');
+  if (need.adaptiveScheduler && env.scheduler !== 'adaptive') lacks.push("the adaptive scheduler (a profile with jobmanager.scheduler: adaptive); this run's is the default one");
   // One broker restarted among three is the rolling restart's and the partition leader's ground; restart-kafka is the single broker's.
   if (kind === 'restart-kafka' && env.topology.brokers !== 1) lacks.push(`one broker; this run has ${env.topology.brokers} (their restarts are rolling-restart-kafka and kill-partition-leader)`);
   return lacks;
@@ -233,6 +255,8 @@ export function precondition(m: ScheduleModel, a: Action): boolean {
       return jobExpectation(m) === 'running';
     case 'kill-partition-leader':
       return a.partition >= 0 && a.partition < LIMITS.outputPartitions && jobExpectation(m) === 'running';
+    case 'rescale-adaptive':
+      return a.parallelism >= 1 && a.parallelism <= LIMITS.maxParallelism && a.parallelism !== m.job.parallelism && jobExpectation(m) === 'running';
   }
 }
 
@@ -319,6 +343,10 @@ export function transition(m: ScheduleModel, a: Action, savepoint?: string): Sch
       // Healed within the step (broker restarted, network reconnected): the same cluster after it.
       next.infrastructureFaults++;
       break;
+    case 'rescale-adaptive':
+      // The upper bound; the job runs at as many of them as there are slots.
+      next.job = { ...next.job, parallelism: a.parallelism };
+      break;
   }
   return next;
 }
@@ -390,6 +418,8 @@ export function describeAction(a: Action): string {
       return 'rolling-restart-kafka';
     case 'cut-taskmanager-from-kafka':
       return `cut-taskmanager-from-kafka(pick ${a.pick}, ${KAFKA_CUT_S} s)`;
+    case 'rescale-adaptive':
+      return `rescale-adaptive(p=${a.parallelism})`;
   }
 }
 
@@ -398,5 +428,6 @@ export function describeModel(m: ScheduleModel): string {
   const tms = m.taskManagers.map((s, i) => `tm${i + 1} ${s}`).join(', ') || 'no TaskManagers';
   const single = m.environment.topology.jobManagers === 1 && m.environment.topology.brokers === 1 && !m.environment.topology.partitionable;
   const infrastructure = single ? '' : `; leader changes ${m.leaderChanges}; topology faults ${m.infrastructureFaults}`;
-  return `${tms}; ${availableSlots(m)} slot(s); job p=${m.job.parallelism} ${jobExpectation(m)}; savepoints ${m.savepoints.length}; kafka restarts ${m.kafkaRestarts}${infrastructure}`;
+  const p = isAdaptive(m) ? `p<=${m.job.parallelism} (adaptive: ${effectiveParallelism(m)})` : `p=${m.job.parallelism}`;
+  return `${tms}; ${availableSlots(m)} slot(s); job ${p} ${jobExpectation(m)}; savepoints ${m.savepoints.length}; kafka restarts ${m.kafkaRestarts}${infrastructure}`;
 }

@@ -7,12 +7,13 @@ import type { JobSpec } from '../../config/job-spec.js';
 import { waitFor } from '../../containers/wait.js';
 import { WINDOW_MS } from '../../history/types.js';
 import type { ClickGenerator, GeneratorOptions } from '../../workload/click-generator.js';
+import { profileNamed } from '../../containers/profiles/profile.js';
 import { submitJob } from '../job-operations.js';
 import { expectClusterMatchesModel } from './checks.js';
 import { realEnvironment } from './commands/schedule-command.js';
 import { GENERATOR_SPEEDUP } from './commands/wait-windows.js';
 import { heal } from './heal.js';
-import { describeTopology, initialModel, type ScheduleModel } from './model.js';
+import { describeTopology, initialModel, type ScheduleEnvironment, type ScheduleModel } from './model.js';
 import { bound, type ScheduleReal, type ScheduleWorld } from './real.js';
 import { scheduleSteps, SLOTS_PER_TASK_MANAGER, START_TASK_MANAGERS, type Schedule } from './schedule-arbitrary.js';
 
@@ -36,7 +37,8 @@ export async function runSchedule(
   /** Receives the real system as soon as it exists, so a failing run still reports its steps. */
   onReal: (r: ScheduleReal, m: ScheduleModel) => void,
 ): Promise<{ real: ScheduleReal; model: ScheduleModel }> {
-  const environment = { topology: schedule.start.topology, exactlyOnceSink: spec.exactlyOnce === true };
+  // The scheduler is the drawn profile's: the model predicts the job's parallelism by it.
+  const environment: ScheduleEnvironment = { topology: schedule.start.topology, exactlyOnceSink: spec.exactlyOnce === true, scheduler: profileNamed(schedule.start.profile).scheduler };
   const built = realEnvironment(world.cluster.topology, spec).topology;
   // The model's preconditions read the schedule's topology: the cluster must be exactly that shape.
   if (describeTopology(built) !== describeTopology(environment.topology)) {
@@ -50,7 +52,7 @@ export async function runSchedule(
   await expectClusterMatchesModel(real, model);
   // Paced: input flows from now on, so every step lands while a window is open.
   generator.done().catch(() => undefined); // a failure surfaces at stop() below
-  world.history.note(`schedule start: job ${real.jobId} p=${schedule.start.parallelism}; ${describeTopology(environment.topology)}; generator paced x${GENERATOR_SPEEDUP}`);
+  world.history.note(`schedule start: job ${real.jobId} p=${schedule.start.parallelism}; ${describeTopology(environment.topology)}; ${environment.scheduler} scheduler; generator paced x${GENERATOR_SPEEDUP}`);
   await warmUp(real);
 
   await fc.asyncModelRun(() => ({ model, real }), scheduleSteps(schedule));

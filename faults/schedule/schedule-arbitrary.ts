@@ -58,6 +58,8 @@ export const actionArbitraries: { [K in ActionKind]: fc.Arbitrary<Extract<Action
   'kill-transaction-coordinator': fc.constant({ kind: 'kill-transaction-coordinator' as const }),
   'rolling-restart-kafka': fc.constant({ kind: 'rolling-restart-kafka' as const }),
   'cut-taskmanager-from-kafka': fc.record({ kind: fc.constant('cut-taskmanager-from-kafka' as const), pick }),
+  // Last: only the adaptive suite allows it, so the other suites' schedules are unchanged by it.
+  'rescale-adaptive': fc.record({ kind: fc.constant('rescale-adaptive' as const), parallelism: fc.integer({ min: 1, max: LIMITS.maxParallelism }) }),
 };
 
 export const DEFAULT_ENVIRONMENT: ScheduleEnvironment = { topology: SINGLE_NODE_TOPOLOGY, exactlyOnceSink: false };

@@ -9,7 +9,7 @@ import { SINGLE_NODE_TOPOLOGY, type ScheduleEnvironment, type ScheduleTopology }
 
 export interface ScheduleSuite {
   /** Stable id: test names, scenario names, `npm run replay -- --suite <id>`. */
-  id: 'at-least-once' | 'exactly-once' | 'control-no-checkpointing' | 'ha-replicated-alo' | 'ha-replicated-eo';
+  id: 'at-least-once' | 'exactly-once' | 'control-no-checkpointing' | 'ha-replicated-alo' | 'ha-replicated-eo' | 'adaptive-alo';
   /** Short form for scenario (container) names. */
   short: string;
   title: string;
@@ -24,6 +24,8 @@ export interface ScheduleSuite {
   topology: ScheduleTopology;
   /** Run only in the nightly tier (and by `npm run replay`), never in smoke. */
   nightlyOnly: boolean;
+  /** The JobManager's scheduler its profiles run (default: the default scheduler). */
+  scheduler?: 'default' | 'adaptive';
 }
 
 /** HA with ZooKeeper, a KRaft quorum of 3, Kafka on a network of its own. */
@@ -79,14 +81,34 @@ const onHaReplicated = (base: ScheduleSuite, id: ScheduleSuite['id'], seedOffset
   nightlyOnly: true,
 });
 
+/**
+ * The playground job under the adaptive scheduler: the job runs at the slots
+ * there are, and rescale-adaptive (resource requirements, no savepoint) joins
+ * the mix. Nightly only, its own seed offset.
+ */
+const ADAPTIVE_ALO: ScheduleSuite = {
+  ...SINGLE_NODE_SUITES[0]!,
+  id: 'adaptive-alo',
+  short: 'ad-alo',
+  title: 'at-least-once sink under the adaptive scheduler (rescale in place)',
+  seedOffset: 5,
+  nightlyOnly: true,
+  scheduler: 'adaptive',
+};
+
 export const SCHEDULE_SUITES: readonly ScheduleSuite[] = [
   ...SINGLE_NODE_SUITES,
   onHaReplicated(SINGLE_NODE_SUITES[0]!, 'ha-replicated-alo', 3),
   onHaReplicated(SINGLE_NODE_SUITES[1]!, 'ha-replicated-eo', 4),
+  ADAPTIVE_ALO,
 ];
 
-/** What the suite's steps may need: its topology and whether its job writes exactly once. */
-export const suiteEnvironment = (suite: ScheduleSuite): ScheduleEnvironment => ({ topology: suite.topology, exactlyOnceSink: suite.job.exactlyOnce === true });
+/** What the suite's steps may need: its topology, whether its job writes exactly once, its scheduler. */
+export const suiteEnvironment = (suite: ScheduleSuite): ScheduleEnvironment => ({
+  topology: suite.topology,
+  exactlyOnceSink: suite.job.exactlyOnce === true,
+  scheduler: suite.scheduler ?? 'default',
+});
 
 /** Whether the suite runs in this tier (a replay of it runs in any). */
 export const suiteRunsIn = (suite: ScheduleSuite, tier: 'smoke' | 'nightly'): boolean => !suite.nightlyOnly || tier === 'nightly';

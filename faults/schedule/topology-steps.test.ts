@@ -5,6 +5,7 @@ import { requireEnvironment, ScheduleCommand } from './commands/schedule-command
 import { describeSchedule } from './describe-schedule.js';
 import {
   describeModel,
+  effectiveParallelism,
   environmentLacks,
   initialModel,
   jobExpectation,
@@ -110,7 +111,7 @@ describe('steps of the topology: the arbitrary', () => {
   });
 
   test('the HA suites generate every fault of their topology, and none it lacks', () => {
-    for (const suite of SCHEDULE_SUITES.filter((s) => s.nightlyOnly)) {
+    for (const suite of SCHEDULE_SUITES.filter((s) => s.nightlyOnly && s.topology.jobManagers === 2)) {
       const env = suiteEnvironment(suite);
       const kinds = new Set(fc.sample(scheduleArbitrary({ maxCommands: 8, environment: env }), { seed: 5, numRuns: 300 }).flatMap((s) => actionsOf(s).map((a) => a.kind)));
       expect([...kinds].sort()).toEqual(allowedKinds(env).sort());
@@ -177,7 +178,7 @@ describe('steps of the topology: transitions and predictions', () => {
 
 describe('HA suites', () => {
   test('nightly only, both sinks, replayable by id', () => {
-    const ha = SCHEDULE_SUITES.filter((s) => s.nightlyOnly);
+    const ha = SCHEDULE_SUITES.filter((s) => s.nightlyOnly && s.topology.jobManagers === 2);
     expect(ha.map((s) => s.id)).toEqual(['ha-replicated-alo', 'ha-replicated-eo']);
     expect(ha.map((s) => s.policy.sink)).toEqual(['at-least-once', 'exactly-once']);
     for (const s of ha) {
@@ -190,5 +191,39 @@ describe('HA suites', () => {
     // Each suite its own schedules.
     expect(new Set(SCHEDULE_SUITES.map((s) => s.seedOffset)).size).toBe(SCHEDULE_SUITES.length);
     for (const s of SCHEDULE_SUITES.filter((x) => !x.nightlyOnly)) expect(suiteRunsIn(s, 'smoke')).toBe(true);
+  });
+});
+
+describe('the adaptive suite', () => {
+  const suite = suiteById('adaptive-alo')!;
+  const env = suiteEnvironment(suite);
+
+  test('nightly only, its own seed; it alone generates rescale-adaptive, beside every single-node kind', () => {
+    expect(suite.nightlyOnly).toBe(true);
+    expect(env).toEqual({ topology: { jobManagers: 1, brokers: 1, partitionable: false }, exactlyOnceSink: false, scheduler: 'adaptive' });
+    expect(allowedKinds(env)).toEqual([...TODAY, 'rescale-adaptive']);
+    for (const other of SCHEDULE_SUITES.filter((s) => s.id !== suite.id)) expect(allowedKinds(suiteEnvironment(other))).not.toContain('rescale-adaptive');
+    const kinds = new Set(fc.sample(scheduleArbitrary({ maxCommands: 8, environment: env }), { seed: 5, numRuns: 200 }).flatMap((s) => actionsOf(s).map((a) => a.kind)));
+    expect(kinds.has('rescale-adaptive')).toBe(true);
+    expect(() => requireEnvironment({ kind: 'rescale-adaptive', parallelism: 2 }, suiteEnvironment(suiteById('at-least-once')!))).toThrow(/needs the adaptive scheduler/);
+  });
+
+  test.prop([fc.array(anyAction, { maxLength: 10 })])('under the adaptive scheduler the job runs whenever a slot is there, at min(its parallelism, the slots)', (actions) => {
+    for (const { before: m } of play(model(env, 2), actions).ran) {
+      const slots = m.taskManagers.filter((t) => t === 'running').length * m.slotsPerTaskManager;
+      expect(jobExpectation(m)).toBe(slots >= 1 ? 'running' : 'starved');
+      expect(effectiveParallelism(m)).toBe(Math.min(m.job.parallelism, slots));
+    }
+  });
+
+  test('rescale-adaptive sets the upper bound and keeps the job; the default model never lowers the parallelism', () => {
+    const m = model(env, 1);
+    expect(precondition(m, { kind: 'rescale-adaptive', parallelism: 1 })).toBe(false);
+    const up = transition(m, { kind: 'rescale-adaptive', parallelism: 4 });
+    expect(up.job).toEqual({ parallelism: 4, submissions: 1 });
+    expect(effectiveParallelism(up)).toBe(2);
+    expect(describeModel(up)).toContain('job p<=4 (adaptive: 2) running');
+    const plain = model({ ...env, scheduler: 'default' }, 2);
+    expect(effectiveParallelism(transition(plain, { kind: 'kill-taskmanager', pick: 0, timing: 'now' }))).toBe(2);
   });
 });

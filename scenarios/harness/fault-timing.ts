@@ -1,5 +1,6 @@
 import type { Cluster } from '../../containers/cluster.js';
 import type { CheckpointStats } from '../../containers/flink-rest.js';
+import { releaseCapabilities } from '../../containers/profiles/profile.js';
 import { waitFor } from '../../containers/wait.js';
 import { killTaskManager } from '../../faults/taskmanager.js';
 import { PAGES, WINDOW_MS } from '../../history/types.js';
@@ -21,6 +22,16 @@ export const FRESH_REST_PROPERTIES: Record<string, string> = {
   'web.refresh-interval': '500',
   'rest.cache.checkpoint-statistics.timeout': '100 ms',
 };
+
+/**
+ * The adaptive scheduler waits 30 s between rescales by default (and up to
+ * 60 s for resources to stabilize): a test would wait minutes per rescale.
+ */
+export function adaptiveRescaleProperties(version: string): Record<string, string> {
+  return releaseCapabilities(version).major >= 2
+    ? { 'jobmanager.adaptive-scheduler.executing.cooldown-after-rescaling': '1 s', 'jobmanager.adaptive-scheduler.executing.resource-stabilization-timeout': '1 s' }
+    : { 'jobmanager.adaptive-scheduler.scaling-interval.min': '1 s', 'jobmanager.adaptive-scheduler.resource-stabilization-timeout': '1 s' };
+}
 
 /** The job's checkpoint interval (ClickEventCount.CHECKPOINT_INTERVAL_MS). */
 const CHECKPOINT_INTERVAL_MS = 1_000;

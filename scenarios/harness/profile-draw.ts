@@ -102,6 +102,8 @@ export function drawIndex(seed: number, scenario: string, n: number): number {
 export const fits = {
   /** The body waits for tasks SCHEDULED for missing slots: the adaptive scheduler lowers the parallelism instead. */
   defaultScheduler: ((p) => (p.scheduler === 'adaptive' ? 'the body expects tasks waiting for slots, which the adaptive scheduler does not do (it runs with fewer)' : undefined)) as ProfileFit,
+  /** The body rescales in place (resource requirements): only the adaptive scheduler does. */
+  adaptiveScheduler: ((p) => (p.scheduler !== 'adaptive' ? 'the body rescales in place, which only the adaptive scheduler does' : undefined)) as ProfileFit,
   /** The body checks the CLI's CANONICAL savepoint line and canonical savepoint files. */
   canonicalSavepoints: ((p) => (p.savepointFormat !== 'canonical' ? 'the body checks canonical savepoints' : undefined)) as ProfileFit,
   all: (...fs: ProfileFit[]): ProfileFit => (p) => fs.map((f) => f(p)).find((w) => w !== undefined),

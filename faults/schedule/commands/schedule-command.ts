@@ -12,6 +12,7 @@ import { runKillTaskManagerDuring } from './kill-taskmanager-during.js';
 import { runKillTransactionCoordinator } from './kill-transaction-coordinator.js';
 import { runPauseJobManagerLeader } from './pause-jobmanager-leader.js';
 import { runPauseTaskManager } from './pause-taskmanager.js';
+import { runRescaleAdaptive } from './rescale-adaptive.js';
 import { runRestartKafka } from './restart-kafka.js';
 import { runRestartZooKeeper } from './restart-zookeeper.js';
 import { runRollingRestartKafka } from './rolling-restart-kafka.js';
@@ -63,6 +64,8 @@ export class ScheduleCommand implements fc.AsyncCommand<ScheduleModel, ScheduleR
         return runRollingRestartKafka(m, r, a);
       case 'cut-taskmanager-from-kafka':
         return runCutTaskManagerFromKafka(m, r, a);
+      case 'rescale-adaptive':
+        return runRescaleAdaptive(m, r, a);
     }
   }
 
@@ -86,7 +89,7 @@ export function requireEnvironment(a: Action, env: ScheduleEnvironment): void {
   const lacks = environmentLacks(env, a.kind);
   if (lacks.length === 0) return;
   throw new HarnessError(
-    `${describeAction(a)} needs ${lacks.join(', and ')} (this run: ${describeTopology(env.topology)}, ${env.exactlyOnceSink ? 'exactly-once' : 'at-least-once'} sink)`,
+    `${describeAction(a)} needs ${lacks.join(', and ')} (this run: ${describeTopology(env.topology)}, ${env.exactlyOnceSink ? 'exactly-once' : 'at-least-once'} sink${env.scheduler === 'adaptive' ? ', adaptive scheduler' : ''})`,
     'Replay it with the suite it came from (npm run replay -- --suite <id> ...): each suite fixes its topology and sink.',
   );
 }
