@@ -72,6 +72,8 @@ export interface ScheduleEnvironment {
    * them, and rescales in place. Default 'default'.
    */
   scheduler?: 'default' | 'adaptive';
+  /** The job checkpoints (default true; the negative control's does not): a lifecycle kill is judged by what it restores. */
+  checkpointing?: boolean;
 }
 
 const isAdaptive = (m: ScheduleModel): boolean => m.environment.scheduler === 'adaptive';
@@ -185,6 +187,7 @@ export interface EnvironmentNeed {
   topology: TopologyNeed;
   exactlyOnceSink?: true;
   adaptiveScheduler?: true;
+  checkpointing?: true;
 }
 
 const HA: TopologyNeed = { jobManagers: 2 };
@@ -205,6 +208,8 @@ export function environmentNeed(kind: ActionKind): EnvironmentNeed {
       return { topology: { partitionable: true } };
     case 'rescale-adaptive':
       return { topology: {}, adaptiveScheduler: true };
+    case 'kill-taskmanager-during':
+      return { topology: {}, checkpointing: true };
     default:
       return { topology: {} };
   }
@@ -215,6 +220,7 @@ export function environmentLacks(env: ScheduleEnvironment, kind: ActionKind): st
   const need = environmentNeed(kind);
   const lacks = topologyLacks(topologyOf(env.topology), need.topology);
   if (need.exactlyOnceSink && !env.exactlyOnceSink) lacks.push('the exactly-once sink (its transactions have a coordinator); this job writes at least once');
+  if (need.checkpointing && env.checkpointing === false) lacks.push('a job that checkpoints (what a lifecycle kill restores); this one runs without --checkpointing');
   if (need.adaptiveScheduler && env.scheduler !== 'adaptive') lacks.push("the adaptive scheduler (a profile with jobmanager.scheduler: adaptive); this run's is the default one");
   // One broker restarted among three is the rolling restart's and the partition leader's ground; restart-kafka is the single broker's.
   if (kind === 'restart-kafka' && env.topology.brokers !== 1) lacks.push(`one broker; this run has ${env.topology.brokers} (their restarts are rolling-restart-kafka and kill-partition-leader)`);

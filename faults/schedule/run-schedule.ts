@@ -38,7 +38,12 @@ export async function runSchedule(
   onReal: (r: ScheduleReal, m: ScheduleModel) => void,
 ): Promise<{ real: ScheduleReal; model: ScheduleModel }> {
   // The scheduler is the drawn profile's: the model predicts the job's parallelism by it.
-  const environment: ScheduleEnvironment = { topology: schedule.start.topology, exactlyOnceSink: spec.exactlyOnce === true, scheduler: profileNamed(schedule.start.profile).scheduler };
+  const environment: ScheduleEnvironment = {
+    topology: schedule.start.topology,
+    exactlyOnceSink: spec.exactlyOnce === true,
+    scheduler: profileNamed(schedule.start.profile).scheduler,
+    checkpointing: spec.checkpointing !== false,
+  };
   const built = realEnvironment(world.cluster.topology, spec).topology;
   // The model's preconditions read the schedule's topology: the cluster must be exactly that shape.
   if (describeTopology(built) !== describeTopology(environment.topology)) {

@@ -108,6 +108,7 @@ export const suiteEnvironment = (suite: ScheduleSuite): ScheduleEnvironment => (
   topology: suite.topology,
   exactlyOnceSink: suite.job.exactlyOnce === true,
   scheduler: suite.scheduler ?? 'default',
+  checkpointing: suite.job.checkpointing !== false,
 });
 
 /** Whether the suite runs in this tier (a replay of it runs in any). */

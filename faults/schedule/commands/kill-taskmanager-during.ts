@@ -3,7 +3,7 @@ import type { JobDetails } from '../../../containers/flink-rest.js';
 import { waitFor } from '../../../containers/wait.js';
 import { stopWithSavepoint, stopWithSavepointDuring, submitJob } from '../../job-operations.js';
 import { killTaskManager } from '../../taskmanager.js';
-import { expectClusterMatchesModel, expectSavepointOnHost, hostsTasks, samePath } from '../checks.js';
+import { expectClusterMatchesModel, expectFailover, expectSavepointOnHost, hostsTasks, restartsNow, samePath } from '../checks.js';
 import { jobExpectation, resolveTaskManager, transition, type Action, type ScheduleModel } from '../model.js';
 import { beginStep, bound, endStep, type ScheduleReal } from '../real.js';
 import { expectRestoredSavepoint, expectJobFinished } from './savepoint-resume.js';
@@ -40,17 +40,21 @@ async function killDuringStop(m: ScheduleModel, r: ScheduleReal, a: KillDuring):
   const step = beginStep(r, a, node.name);
   const hosted = await hostsTasks(r, index);
   const before = await cluster.rest.checkpoints(r.jobId);
+  const attempts = await restartsNow(r);
   const stop = await stopWithSavepointDuring(r.world, r.jobId, () => killTaskManager(r.world, index), bound(r, 120_000));
   let observed = `hosted job tasks: ${hosted ? 'yes' : 'no'}`;
   if (!stop.completed) {
     Object.assign(m, transition(m, a));
     observed += `; the stop failed (${stop.failure})`;
-    if (jobExpectation(m) === 'running') {
+    const newest = before.latest.completed?.id;
+    if (jobExpectation(m) === 'running' && newest === undefined) {
+      // No checkpoint yet: nothing to restore; the job restarts empty-handed (new attempts).
+      observed += `; no checkpoint before the stop; failover seen (${await expectFailover(r, attempts, 'the stop failed')} new attempts)`;
+    } else if (jobExpectation(m) === 'running') {
       // Flink keeps the job: same id, restored and running again, from nothing older than the newest checkpoint
       // completed before the stop (a savepoint that completed before the kill landed may be the one restored).
       const restored = await restoredAfter(r, before.counts.restored, 'after the failed stop');
-      const newest = before.latest.completed?.id;
-      if (newest !== undefined) expect(restored.id, `restored ${restored.external_path} vs the newest checkpoint before the stop (${newest})`).toBeGreaterThanOrEqual(newest);
+      expect(restored.id, `restored ${restored.external_path} vs the newest checkpoint before the stop (${newest})`).toBeGreaterThanOrEqual(newest!);
       observed += `; job restored ${restored.is_savepoint ? 'savepoint' : 'checkpoint'} ${restored.id}`;
     }
     await expectClusterMatchesModel(r, m);
@@ -121,13 +125,17 @@ async function killDuringCheckpoint(m: ScheduleModel, r: ScheduleReal, a: KillDu
   const stats = inFlight ?? (await cluster.rest.checkpoints(r.jobId));
   const lastCompleted = stats.latest.completed?.id;
   const inFlightId = inFlight?.history?.find((c) => c.status === 'IN_PROGRESS')?.id;
+  const attempts = await restartsNow(r);
   await killTaskManager(r.world, index);
   Object.assign(m, transition(m, a));
   let observed = `${inFlight ? `checkpoint ${inFlightId ?? '?'} in flight` : 'no checkpoint caught in flight'}, newest completed ${lastCompleted ?? 'none'}; hosted job tasks: ${hosted ? 'yes' : 'no'}`;
-  if (jobExpectation(m) === 'running' && hosted) {
+  if (jobExpectation(m) === 'running' && hosted && lastCompleted === undefined) {
+    // The first checkpoint was still in flight: nothing to restore, the job restarts from the start of its input.
+    observed += `; failover seen (${await expectFailover(r, attempts, `${node.name} killed`)} new attempts), nothing to restore`;
+  } else if (jobExpectation(m) === 'running' && hosted) {
     const restored = await restoredAfter(r, stats.counts.restored, 'after the kill');
     // Never older than the newest completed at the kill (the one in flight may have completed as the kill landed).
-    if (lastCompleted !== undefined) expect(restored.id, `restored checkpoint vs the newest completed at the kill (${lastCompleted})`).toBeGreaterThanOrEqual(lastCompleted);
+    expect(restored.id, `restored checkpoint vs the newest completed at the kill (${lastCompleted})`).toBeGreaterThanOrEqual(lastCompleted!);
     const fate = inFlightId === undefined ? undefined : (await cluster.rest.checkpoints(r.jobId)).history?.find((c) => c.id === inFlightId)?.status;
     observed += `; restored checkpoint ${restored.id}${fate ? `; checkpoint ${inFlightId} ${fate}` : ''}`;
   }
