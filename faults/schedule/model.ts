@@ -32,6 +32,9 @@ export type Action =
   | { kind: 'kill-transaction-coordinator' }
   | { kind: 'rolling-restart-kafka' }
   | { kind: 'cut-taskmanager-from-kafka'; pick: number }
+  | { kind: 'pause-partition-leader'; partition: number }
+  | { kind: 'pause-transaction-coordinator' }
+  | { kind: 'isolate-broker'; pick: number }
   // The adaptive scheduler's rescale in place (PUT /jobs/<id>/resource-requirements): same job, no savepoint.
   | { kind: 'rescale-adaptive'; parallelism: number };
 
@@ -122,6 +125,12 @@ export const LIMITS = {
  */
 export const JOBMANAGER_PAUSE_S = 15;
 
+/** How long a broker stays paused: past KRaft's fencing of a silent broker (6 s here), so its leaderships move. */
+export const BROKER_PAUSE_S = 15;
+
+/** How long a broker stays cut from the others and from Flink once they fenced it. */
+export const BROKER_ISOLATION_S = 10;
+
 /** How long a TaskManager stays cut from Kafka: past the Kafka clients' 30 s request timeout, so they log losing the brokers. */
 export const KAFKA_CUT_S = 35;
 
@@ -200,9 +209,12 @@ export function environmentNeed(kind: ActionKind): EnvironmentNeed {
     case 'restart-zookeeper':
       return { topology: HA };
     case 'kill-partition-leader':
+    case 'pause-partition-leader':
     case 'rolling-restart-kafka':
+    case 'isolate-broker':
       return { topology: THREE_BROKERS };
     case 'kill-transaction-coordinator':
+    case 'pause-transaction-coordinator':
       return { topology: THREE_BROKERS, exactlyOnceSink: true };
     case 'cut-taskmanager-from-kafka':
       return { topology: { partitionable: true } };
@@ -256,10 +268,13 @@ export function precondition(m: ScheduleModel, a: Action): boolean {
     case 'pause-jobmanager-leader':
     case 'restart-zookeeper':
     case 'kill-transaction-coordinator':
+    case 'pause-transaction-coordinator':
     case 'rolling-restart-kafka':
     case 'cut-taskmanager-from-kafka':
+    case 'isolate-broker':
       return jobExpectation(m) === 'running';
     case 'kill-partition-leader':
+    case 'pause-partition-leader':
       return a.partition >= 0 && a.partition < LIMITS.outputPartitions && jobExpectation(m) === 'running';
     case 'rescale-adaptive':
       return a.parallelism >= 1 && a.parallelism <= LIMITS.maxParallelism && a.parallelism !== m.job.parallelism && jobExpectation(m) === 'running';
@@ -289,8 +304,11 @@ export function predictInfrastructure(a: Action): InfrastructurePrediction | und
       // Leadership is revoked and granted again (to either JobManager): the job is recovered from its checkpoints.
       return { leader: 'any', restoresCheckpoint: true, brokersInSync: false };
     case 'kill-partition-leader':
+    case 'pause-partition-leader':
     case 'kill-transaction-coordinator':
+    case 'pause-transaction-coordinator':
     case 'rolling-restart-kafka':
+    case 'isolate-broker':
       return { restoresCheckpoint: false, brokersInSync: true };
     case 'cut-taskmanager-from-kafka':
       return { restoresCheckpoint: false, brokersInSync: false };
@@ -343,8 +361,11 @@ export function transition(m: ScheduleModel, a: Action, savepoint?: string): Sch
       break;
     case 'restart-zookeeper':
     case 'kill-partition-leader':
+    case 'pause-partition-leader':
     case 'kill-transaction-coordinator':
+    case 'pause-transaction-coordinator':
     case 'rolling-restart-kafka':
+    case 'isolate-broker':
     case 'cut-taskmanager-from-kafka':
       // Healed within the step (broker restarted, network reconnected): the same cluster after it.
       next.infrastructureFaults++;
@@ -424,6 +445,12 @@ export function describeAction(a: Action): string {
       return 'rolling-restart-kafka';
     case 'cut-taskmanager-from-kafka':
       return `cut-taskmanager-from-kafka(pick ${a.pick}, ${KAFKA_CUT_S} s)`;
+    case 'pause-partition-leader':
+      return `pause-partition-leader(output-${a.partition}, ${BROKER_PAUSE_S} s)`;
+    case 'pause-transaction-coordinator':
+      return `pause-transaction-coordinator(${BROKER_PAUSE_S} s)`;
+    case 'isolate-broker':
+      return `isolate-broker(pick ${a.pick}, ${BROKER_ISOLATION_S} s)`;
     case 'rescale-adaptive':
       return `rescale-adaptive(p=${a.parallelism})`;
   }

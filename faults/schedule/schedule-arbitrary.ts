@@ -58,6 +58,10 @@ export const actionArbitraries: { [K in ActionKind]: fc.Arbitrary<Extract<Action
   'kill-transaction-coordinator': fc.constant({ kind: 'kill-transaction-coordinator' as const }),
   'rolling-restart-kafka': fc.constant({ kind: 'rolling-restart-kafka' as const }),
   'cut-taskmanager-from-kafka': fc.record({ kind: fc.constant('cut-taskmanager-from-kafka' as const), pick }),
+  // Added after the first HA runs (3 Dec 2026): the HA suites' schedules changed with them, no other suite's.
+  'pause-partition-leader': fc.record({ kind: fc.constant('pause-partition-leader' as const), partition: fc.nat(LIMITS.outputPartitions - 1) }),
+  'pause-transaction-coordinator': fc.constant({ kind: 'pause-transaction-coordinator' as const }),
+  'isolate-broker': fc.record({ kind: fc.constant('isolate-broker' as const), pick: fc.nat(2) }),
   // Last: only the adaptive suite allows it, so the other suites' schedules are unchanged by it.
   'rescale-adaptive': fc.record({ kind: fc.constant('rescale-adaptive' as const), parallelism: fc.integer({ min: 1, max: LIMITS.maxParallelism }) }),
 };

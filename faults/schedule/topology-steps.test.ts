@@ -118,7 +118,8 @@ describe('steps of the topology: the arbitrary', () => {
       expect([...kinds].sort()).toEqual(allowedKinds(env).sort());
       expect(kinds.has('restart-kafka')).toBe(false);
       expect(kinds.has('kill-transaction-coordinator')).toBe(env.exactlyOnceSink);
-      for (const k of ['kill-jobmanager-leader', 'pause-jobmanager-leader', 'restart-zookeeper', 'kill-partition-leader', 'rolling-restart-kafka', 'cut-taskmanager-from-kafka']) {
+      expect(kinds.has('pause-transaction-coordinator')).toBe(env.exactlyOnceSink);
+      for (const k of ['kill-jobmanager-leader', 'pause-jobmanager-leader', 'restart-zookeeper', 'kill-partition-leader', 'pause-partition-leader', 'isolate-broker', 'rolling-restart-kafka', 'cut-taskmanager-from-kafka']) {
         expect(kinds.has(k as ActionKind), k).toBe(true);
       }
     }
@@ -160,13 +161,23 @@ describe('steps of the topology: transitions and predictions', () => {
 
   test('broker and network faults heal within their step: the same cluster and job after it', () => {
     const m = model(HA_EO, 1);
-    const faults: Action[] = [{ kind: 'kill-partition-leader', partition: 1 }, { kind: 'kill-transaction-coordinator' }, { kind: 'rolling-restart-kafka' }, { kind: 'cut-taskmanager-from-kafka', pick: 2 }];
+    const faults: Action[] = [
+      { kind: 'kill-partition-leader', partition: 1 },
+      { kind: 'pause-partition-leader', partition: 0 },
+      { kind: 'kill-transaction-coordinator' },
+      { kind: 'pause-transaction-coordinator' },
+      { kind: 'rolling-restart-kafka' },
+      { kind: 'isolate-broker', pick: 1 },
+      { kind: 'cut-taskmanager-from-kafka', pick: 2 },
+    ];
     for (const a of faults) {
       const next = transition(m, a);
       expect({ ...next, steps: m.steps, infrastructureFaults: m.infrastructureFaults }).toEqual(m);
       expect(predictInfrastructure(a)!.brokersInSync).toBe(a.kind !== 'cut-taskmanager-from-kafka');
     }
     expect(precondition(m, { kind: 'kill-partition-leader', partition: 2 })).toBe(false);
+    expect(precondition(m, { kind: 'pause-partition-leader', partition: 2 })).toBe(false);
+    expect(environmentLacks({ ...HA_EO, exactlyOnceSink: false }, 'pause-transaction-coordinator')).toEqual(['the exactly-once sink (its transactions have a coordinator); this job writes at least once']);
     for (const a of TODAY.map((kind) => ({ kind }) as Action)) expect(predictInfrastructure(a)).toBeUndefined();
   });
 

@@ -1,7 +1,7 @@
 import { killPartitionLeader } from '../../broker-leader.js';
 import type { Action, ScheduleModel } from '../model.js';
 import type { ScheduleReal } from '../real.js';
-import { runBrokerKill } from './killed-broker.js';
+import { runBrokerKill } from './broker-fault.js';
 
 /**
  * SIGKILL of the broker leading output-<partition> (3 brokers): leadership

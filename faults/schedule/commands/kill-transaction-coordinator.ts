@@ -2,7 +2,7 @@ import { TRANSACTIONAL_ID_PREFIX } from '../../../config/job-spec.js';
 import { killTransactionCoordinator } from '../../broker-leader.js';
 import type { Action, ScheduleModel } from '../model.js';
 import type { ScheduleReal } from '../real.js';
-import { runBrokerKill } from './killed-broker.js';
+import { runBrokerKill } from './broker-fault.js';
 
 /**
  * SIGKILL of the broker coordinating the exactly-once sink's newest

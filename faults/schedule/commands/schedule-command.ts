@@ -12,6 +12,9 @@ import { runKillTaskManagerDuring } from './kill-taskmanager-during.js';
 import { runKillTransactionCoordinator } from './kill-transaction-coordinator.js';
 import { runPauseJobManagerLeader } from './pause-jobmanager-leader.js';
 import { runPauseTaskManager } from './pause-taskmanager.js';
+import { runIsolateBroker } from './isolate-broker.js';
+import { runPausePartitionLeader } from './pause-partition-leader.js';
+import { runPauseTransactionCoordinator } from './pause-transaction-coordinator.js';
 import { runRescaleAdaptive } from './rescale-adaptive.js';
 import { runRestartKafka } from './restart-kafka.js';
 import { runRestartZooKeeper } from './restart-zookeeper.js';
@@ -64,6 +67,12 @@ export class ScheduleCommand implements fc.AsyncCommand<ScheduleModel, ScheduleR
         return runRollingRestartKafka(m, r, a);
       case 'cut-taskmanager-from-kafka':
         return runCutTaskManagerFromKafka(m, r, a);
+      case 'pause-partition-leader':
+        return runPausePartitionLeader(m, r, a);
+      case 'pause-transaction-coordinator':
+        return runPauseTransactionCoordinator(m, r, a);
+      case 'isolate-broker':
+        return runIsolateBroker(m, r, a);
       case 'rescale-adaptive':
         return runRescaleAdaptive(m, r, a);
     }
