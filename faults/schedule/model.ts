@@ -32,6 +32,7 @@ export type Action =
   | { kind: 'kill-transaction-coordinator' }
   | { kind: 'rolling-restart-kafka' }
   | { kind: 'cut-taskmanager-from-kafka'; pick: number }
+  | { kind: 'cut-taskmanager-from-jobmanager'; pick: number }
   | { kind: 'pause-partition-leader'; partition: number }
   | { kind: 'pause-transaction-coordinator' }
   | { kind: 'isolate-broker'; pick: number }
@@ -131,6 +132,9 @@ export const BROKER_PAUSE_S = 15;
 /** How long a broker stays cut from the others and from Flink once they fenced it. */
 export const BROKER_ISOLATION_S = 10;
 
+/** How long a TaskManager stays cut from the JobManager: twice the 5 s heartbeat timeout, so Flink declares it lost. */
+export const JOBMANAGER_CUT_S = 10;
+
 /** How long a TaskManager stays cut from Kafka: past the Kafka clients' 30 s request timeout, so they log losing the brokers. */
 export const KAFKA_CUT_S = 35;
 
@@ -217,6 +221,7 @@ export function environmentNeed(kind: ActionKind): EnvironmentNeed {
     case 'pause-transaction-coordinator':
       return { topology: THREE_BROKERS, exactlyOnceSink: true };
     case 'cut-taskmanager-from-kafka':
+    case 'cut-taskmanager-from-jobmanager':
       return { topology: { partitionable: true } };
     case 'rescale-adaptive':
       return { topology: {}, adaptiveScheduler: true };
@@ -271,6 +276,7 @@ export function precondition(m: ScheduleModel, a: Action): boolean {
     case 'pause-transaction-coordinator':
     case 'rolling-restart-kafka':
     case 'cut-taskmanager-from-kafka':
+    case 'cut-taskmanager-from-jobmanager':
     case 'isolate-broker':
       return jobExpectation(m) === 'running';
     case 'kill-partition-leader':
@@ -311,6 +317,7 @@ export function predictInfrastructure(a: Action): InfrastructurePrediction | und
     case 'isolate-broker':
       return { restoresCheckpoint: false, brokersInSync: true };
     case 'cut-taskmanager-from-kafka':
+    case 'cut-taskmanager-from-jobmanager':
       return { restoresCheckpoint: false, brokersInSync: false };
     default:
       return undefined;
@@ -367,6 +374,7 @@ export function transition(m: ScheduleModel, a: Action, savepoint?: string): Sch
     case 'rolling-restart-kafka':
     case 'isolate-broker':
     case 'cut-taskmanager-from-kafka':
+    case 'cut-taskmanager-from-jobmanager':
       // Healed within the step (broker restarted, network reconnected): the same cluster after it.
       next.infrastructureFaults++;
       break;
@@ -445,6 +453,8 @@ export function describeAction(a: Action): string {
       return 'rolling-restart-kafka';
     case 'cut-taskmanager-from-kafka':
       return `cut-taskmanager-from-kafka(pick ${a.pick}, ${KAFKA_CUT_S} s)`;
+    case 'cut-taskmanager-from-jobmanager':
+      return `cut-taskmanager-from-jobmanager(pick ${a.pick}, ${JOBMANAGER_CUT_S} s)`;
     case 'pause-partition-leader':
       return `pause-partition-leader(output-${a.partition}, ${BROKER_PAUSE_S} s)`;
     case 'pause-transaction-coordinator':

@@ -62,6 +62,7 @@ export const actionArbitraries: { [K in ActionKind]: fc.Arbitrary<Extract<Action
   'pause-partition-leader': fc.record({ kind: fc.constant('pause-partition-leader' as const), partition: fc.nat(LIMITS.outputPartitions - 1) }),
   'pause-transaction-coordinator': fc.constant({ kind: 'pause-transaction-coordinator' as const }),
   'isolate-broker': fc.record({ kind: fc.constant('isolate-broker' as const), pick: fc.nat(2) }),
+  'cut-taskmanager-from-jobmanager': fc.record({ kind: fc.constant('cut-taskmanager-from-jobmanager' as const), pick }),
   // Last: only the adaptive suite allows it, so the other suites' schedules are unchanged by it.
   'rescale-adaptive': fc.record({ kind: fc.constant('rescale-adaptive' as const), parallelism: fc.integer({ min: 1, max: LIMITS.maxParallelism }) }),
 };

@@ -119,7 +119,7 @@ describe('steps of the topology: the arbitrary', () => {
       expect(kinds.has('restart-kafka')).toBe(false);
       expect(kinds.has('kill-transaction-coordinator')).toBe(env.exactlyOnceSink);
       expect(kinds.has('pause-transaction-coordinator')).toBe(env.exactlyOnceSink);
-      for (const k of ['kill-jobmanager-leader', 'pause-jobmanager-leader', 'restart-zookeeper', 'kill-partition-leader', 'pause-partition-leader', 'isolate-broker', 'rolling-restart-kafka', 'cut-taskmanager-from-kafka']) {
+      for (const k of ['kill-jobmanager-leader', 'pause-jobmanager-leader', 'restart-zookeeper', 'kill-partition-leader', 'pause-partition-leader', 'isolate-broker', 'rolling-restart-kafka', 'cut-taskmanager-from-kafka', 'cut-taskmanager-from-jobmanager']) {
         expect(kinds.has(k as ActionKind), k).toBe(true);
       }
     }
@@ -169,11 +169,12 @@ describe('steps of the topology: transitions and predictions', () => {
       { kind: 'rolling-restart-kafka' },
       { kind: 'isolate-broker', pick: 1 },
       { kind: 'cut-taskmanager-from-kafka', pick: 2 },
+      { kind: 'cut-taskmanager-from-jobmanager', pick: 0 },
     ];
     for (const a of faults) {
       const next = transition(m, a);
       expect({ ...next, steps: m.steps, infrastructureFaults: m.infrastructureFaults }).toEqual(m);
-      expect(predictInfrastructure(a)!.brokersInSync).toBe(a.kind !== 'cut-taskmanager-from-kafka');
+      expect(predictInfrastructure(a)!.brokersInSync).toBe(!a.kind.startsWith('cut-taskmanager'));
     }
     expect(precondition(m, { kind: 'kill-partition-leader', partition: 2 })).toBe(false);
     expect(precondition(m, { kind: 'pause-partition-leader', partition: 2 })).toBe(false);

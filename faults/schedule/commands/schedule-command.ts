@@ -4,7 +4,7 @@ import type { JobSpec } from '../../../config/job-spec.js';
 import type { Topology } from '../../../containers/topology.js';
 import { describeAction, describeTopology, environmentLacks, precondition, type Action, type ScheduleEnvironment, type ScheduleModel } from '../model.js';
 import type { ScheduleReal } from '../real.js';
-import { runCutTaskManagerFromKafka } from './cut-taskmanager-from-kafka.js';
+import { runCutTaskManagerFromJobManager, runCutTaskManagerFromKafka } from './cut-taskmanager.js';
 import { runKillJobManagerLeader } from './kill-jobmanager-leader.js';
 import { runKillPartitionLeader } from './kill-partition-leader.js';
 import { runKillTaskManager } from './kill-taskmanager.js';
@@ -67,6 +67,8 @@ export class ScheduleCommand implements fc.AsyncCommand<ScheduleModel, ScheduleR
         return runRollingRestartKafka(m, r, a);
       case 'cut-taskmanager-from-kafka':
         return runCutTaskManagerFromKafka(m, r, a);
+      case 'cut-taskmanager-from-jobmanager':
+        return runCutTaskManagerFromJobManager(m, r, a);
       case 'pause-partition-leader':
         return runPausePartitionLeader(m, r, a);
       case 'pause-transaction-coordinator':
