@@ -35,9 +35,7 @@ export async function runKillTaskManagerDuring(m: ScheduleModel, r: ScheduleReal
 
 async function killDuringStop(m: ScheduleModel, r: ScheduleReal, a: KillDuring): Promise<void> {
   const { cluster } = r.world;
-  const index = resolveTaskManager(m, a)!;
-  const node = cluster.taskManagers[index]!;
-  const step = beginStep(r, a, node.name);
+  const { index, step } = begin(m, r, a);
   const hosted = await hostsTasks(r, index);
   const before = await cluster.rest.checkpoints(r.jobId);
   const attempts = await restartsNow(r);
@@ -78,9 +76,7 @@ async function killDuringStop(m: ScheduleModel, r: ScheduleReal, a: KillDuring):
 
 async function killDuringRestore(m: ScheduleModel, r: ScheduleReal, a: KillDuring): Promise<void> {
   const { cluster } = r.world;
-  const index = resolveTaskManager(m, a)!;
-  const node = cluster.taskManagers[index]!;
-  const step = beginStep(r, a, node.name);
+  const { index, step } = begin(m, r, a);
   const old = r.jobId;
   const stopped = await stopWithSavepoint(r.world, old, 'rest');
   await expectJobFinished(r, old);
@@ -112,9 +108,7 @@ async function killDuringRestore(m: ScheduleModel, r: ScheduleReal, a: KillDurin
 
 async function killDuringCheckpoint(m: ScheduleModel, r: ScheduleReal, a: KillDuring): Promise<void> {
   const { cluster } = r.world;
-  const index = resolveTaskManager(m, a)!;
-  const node = cluster.taskManagers[index]!;
-  const step = beginStep(r, a, node.name);
+  const { index, node, step } = begin(m, r, a);
   const hosted = await hostsTasks(r, index);
   // Checkpoints of the playground's job take milliseconds: poll fast, and say so when none was caught in flight.
   const inFlight = await waitFor('a checkpoint in progress', async (seen) => {
@@ -141,6 +135,13 @@ async function killDuringCheckpoint(m: ScheduleModel, r: ScheduleReal, a: KillDu
   }
   await expectClusterMatchesModel(r, m);
   endStep(r, step, m, observed);
+}
+
+/** The TaskManager the pick resolves to, and the step begun on it. */
+function begin(m: ScheduleModel, r: ScheduleReal, a: KillDuring) {
+  const index = resolveTaskManager(m, a)!;
+  const node = r.world.cluster.taskManagers[index]!;
+  return { index, node, step: beginStep(r, a, node.name) };
 }
 
 /** Polls fast until `pred` holds for the job (the moments here last tens of milliseconds). */
