@@ -9,7 +9,7 @@
 import type { FaultOccurrence } from '../history/fault-occurrences.js';
 import type { HistoryEvent } from '../history/types.js';
 import type { Reason } from './outcome.js';
-import { CLIENT_AFTERMATH_MS, faultEnd, kafkaClientLines, of, type FaultRule } from './replicated-kafka-evidence.js';
+import { checkpointStall, CLIENT_AFTERMATH_MS, faultEnd, kafkaClientLines, of, type FaultRule } from './replicated-kafka-evidence.js';
 
 /** faults/network.ts's names (not imported: assertions read no fault code). */
 const HEAL_PARTITION = 'heal-partition';
@@ -43,12 +43,13 @@ function partitionEvidence(f: FaultOccurrence, until: number, events: readonly H
   }
   const failover = of(events, 'job-state').find((e) => e.state === 'RESTARTING' && e.t >= f.invokedAt && e.t < window);
   if (failover) return confirmed(f, `job ${failover.jobId} failed over while ${f.target} was cut`, { ...evidence, failoverAt: failover.t });
+  const stall = checkpointStall(events, f.invokedAt, healed);
+  if (stall) {
+    return confirmed(f, `no checkpoint completed in the ${Math.round(cutMs / 1000)} s ${f.target} was cut (${stall.checkpointsBefore} in the same time before)`, { ...evidence, checkpointsBefore: stall.checkpointsBefore, checkpointsDuring: 0 });
+  }
   const checkpoints = of(events, 'checkpoint').filter((c) => c.type === 'checkpoint');
   const before = checkpoints.filter((c) => c.t >= f.invokedAt - cutMs && c.t < f.invokedAt).length;
   const during = checkpoints.filter((c) => c.t > f.invokedAt + POLL_SLACK_MS && c.t < healed).length;
-  if (before >= 2 && during === 0) {
-    return confirmed(f, `no checkpoint completed in the ${Math.round(cutMs / 1000)} s ${f.target} was cut (${before} in the same time before)`, { ...evidence, checkpointsBefore: before, checkpointsDuring: during });
-  }
   return {
     code: `fault.${f.name}.no-effect`,
     effect: 'inconclusive',

@@ -57,6 +57,18 @@ describe('replicated Kafka fault evidence', () => {
     expect(r2!.code).toBe('fault.kill-partition-leader.no-recovery');
   });
 
+  test('a pause no client logged counts when the checkpoints stalled while it lasted (seen: a paused coordinator); checkpoints that went on do not', () => {
+    const pause = (t = 10_000): HistoryEvent[] => [...fault('pause-transaction-coordinator', t), { t: t + 15_000, kind: 'operation', name: UNPAUSE_BROKER, target: BROKER, phase: 'ok' }];
+    const every = (from: number, to: number) => Array.from({ length: Math.floor((to - from) / 1_000) }, (_, i) => checkpoint(from + i * 1_000));
+    const stalled = reasonsOf([...every(0, 10_000), ...pause(), moved(18_000), ...every(25_200, 30_000)]);
+    expect(stalled[0]).toMatchObject({ code: 'fault.pause-transaction-coordinator.confirmed', effect: 'info' });
+    expect(stalled[0]!.message).toMatch(/checkpoints stalled 15 s/);
+    const carriedOn = reasonsOf([...every(0, 30_000), ...pause(), moved(18_000)]);
+    expect(carriedOn[0]).toMatchObject({ code: 'fault.pause-transaction-coordinator.no-evidence', effect: 'inconclusive' });
+    // A stall with no checkpoint after it: the sink committed nothing since.
+    expect(reasonsOf([...every(0, 10_000), ...pause(), moved(18_000)])[0]).toMatchObject({ code: 'fault.pause-transaction-coordinator.no-recovery' });
+  });
+
   test('a pause is judged up to its unpause: without one it has no end', () => {
     const base = [...fault('pause-partition-leader'), moved(18_000), clientLine(12_000), checkpoint(30_000)];
     expect(reasonsOf(base)[0]!.code).toBe('fault.pause-partition-leader.no-evidence');

@@ -4,8 +4,10 @@
 //   1. the brokers' metadata moved (KAFKA_METADATA_CHECK ok: a new partition
 //      leader, a new transaction coordinator, the broker out of every ISR, each
 //      broker back in sync after its restart);
-//   2. Flink's Kafka clients noticed (Kafka client lines in its nodes' logs, or
-//      a task failure on a Kafka exception) during the fault or just after;
+//   2. the job noticed: Flink's Kafka clients (Kafka client lines in its nodes'
+//      logs, or a task failure on a Kafka exception) during the fault or just
+//      after, or else its checkpoints stalled while the fault lasted (a paused
+//      coordinator or a fenced broker holds the sink without a client error);
 //   3. a checkpoint completed after the move (the exactly-once sink commits
 //      its transactions on checkpoints: the sink's transactions continued).
 // Anything missing is inconclusive, never a pass.
@@ -49,6 +51,20 @@ export function kafkaClientLines(events: readonly HistoryEvent[], from: number, 
   return [...logged, ...failed].sort((a, b) => a.t - b.t);
 }
 
+/** A checkpoint seen this soon after a fault began may have been triggered before it. */
+const POLL_SLACK_MS = 1_000;
+
+/**
+ * Checkpoints stalled over [from, to): none completed in it (after a poll's
+ * slack), while at least 2 completed in as long a time before. Undefined when not.
+ */
+export function checkpointStall(events: readonly HistoryEvent[], from: number, to: number): { checkpointsBefore: number; checkpointsDuring: number; stalledMs: number } | undefined {
+  const checkpoints = of(events, 'checkpoint').filter((c) => c.type === 'checkpoint');
+  const before = checkpoints.filter((c) => c.t >= from - (to - from) && c.t < from).length;
+  const during = checkpoints.filter((c) => c.t > from + POLL_SLACK_MS && c.t < to).length;
+  return before >= 2 && during === 0 && to - from > POLL_SLACK_MS ? { checkpointsBefore: before, checkpointsDuring: during, stalledMs: to - from } : undefined;
+}
+
 export function replicatedKafkaEvidence(f: FaultOccurrence, until: number, events: readonly HistoryEvent[]): Reason {
   const end = faultEnd(f, events);
   if (end === undefined) {
@@ -65,28 +81,31 @@ export function replicatedKafkaEvidence(f: FaultOccurrence, until: number, event
   const moved = checks.at(-1)!;
   const metadata = checks.map((c) => c.detail);
   const lines = kafkaClientLines(events, f.invokedAt, Math.min(Math.max(end, moved.t) + CLIENT_AFTERMATH_MS, until));
-  if (lines.length === 0) {
+  const stall = lines.length === 0 ? checkpointStall(events, f.invokedAt, end) : undefined;
+  if (lines.length === 0 && !stall) {
     return {
       code: `fault.${f.name}.no-evidence`,
       effect: 'inconclusive',
-      message: `${metadata.join('; ')}, but no Kafka client of Flink logged an error or failed: the job did not notice`,
+      message: `${metadata.join('; ')}, but no Kafka client of Flink logged an error or failed, and its checkpoints went on: the job did not notice`,
       evidence: { metadata },
     };
   }
   const committed = of(events, 'checkpoint').find((c) => c.type === 'checkpoint' && c.t > Math.max(end, moved.t) && c.t < until);
-  const first = { node: lines[0]!.node, what: lines[0]!.what, at: lines[0]!.t, line: lines[0]!.line };
+  const first = lines[0]
+    ? { node: lines[0].node, what: lines[0].what, at: lines[0].t, line: lines[0].line }
+    : { node: 'job', what: `checkpoints stalled ${Math.round(stall!.stalledMs / 1000)} s (${stall!.checkpointsBefore} in as long before)`, at: f.invokedAt, line: '' };
   if (!committed) {
     return {
       code: `fault.${f.name}.no-recovery`,
       effect: 'inconclusive',
-      message: `${metadata.join('; ')}; Flink's clients noticed (${first.what} on ${first.node}), but no checkpoint completed afterwards: the sink committed nothing after the fault`,
+      message: `${metadata.join('; ')}; the job noticed (${first.what} on ${first.node}), but no checkpoint completed afterwards: the sink committed nothing after the fault`,
       evidence: { metadata, clientLines: lines.length, first },
     };
   }
   return {
     code: `fault.${f.name}.confirmed`,
     effect: 'info',
-    message: `${metadata.join('; ')}; Flink's clients noticed (${first.what} on ${first.node}); checkpoint ${committed.id} completed after it`,
+    message: `${metadata.join('; ')}; the job noticed (${first.what} on ${first.node}); checkpoint ${committed.id} completed after it`,
     evidence: { metadata, clientLines: lines.length, first, checkpointAfter: { id: committed.id, at: committed.t } },
   };
 }

@@ -132,6 +132,27 @@ export class KafkaBroker {
       .sort((a, b) => a.partition - b.partition);
   }
 
+  /**
+   * The same, read through a short-lived client that knows only the brokers
+   * not in `avoid`: a paused broker still accepts connections and never
+   * answers, so a client that picks it (the shared one may) waits out its
+   * timeouts. Short timeouts, no retries: the caller polls.
+   */
+  async partitionsAvoiding(topic: string, avoid: readonly number[]): Promise<PartitionState[]> {
+    const brokers = this.brokers.filter((b) => !avoid.includes(b.nodeId)).map((b) => b.external);
+    if (brokers.length === 0) throw new Error(`no broker left to ask once ${avoid.join(', ')} are avoided`);
+    const admin = new Kafka({ clientId: 'flink-harness-probe', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3_000, requestTimeout: 5_000, retry: { retries: 0 } }).admin();
+    try {
+      await admin.connect();
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      return (topics[0]?.partitions ?? [])
+        .map((p) => ({ topic, partition: p.partitionId, leader: p.leader, replicas: [...p.replicas], isr: [...p.isr] }))
+        .sort((a, b) => a.partition - b.partition);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
   async admin(): Promise<Admin> {
     if (!this.adminClient) {
       this.adminClient = this.kafka.admin();

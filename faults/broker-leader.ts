@@ -73,7 +73,9 @@ export async function pausePartitionLeader(tb: Testbed, pausedMs: number, topic 
   const { broker, state } = await partitionLeader(tb.cluster.kafka, topic, partition);
   const began = await brokerFault(tb, 'pause-partition-leader', broker, `${topic}-${partition} leader ${state.leader}`, () => broker.node.pause());
   try {
-    await recordMove(tb, began, broker, `${topic}-${partition} leader`, state.leader, async () => (await partitionLeader(tb.cluster.kafka, topic, partition)).state.leader, pausedMs);
+    // Read through the others: the paused one accepts connections and never answers.
+    const leaderNow = async () => (await tb.cluster.kafka.partitionsAvoiding(topic, [broker.nodeId])).find((p) => p.partition === partition)?.leader ?? -1;
+    await recordMove(tb, began, broker, `${topic}-${partition} leader`, state.leader, leaderNow, pausedMs);
   } finally {
     await recorded(tb, 'operation', UNPAUSE_BROKER, broker.node.name, () => broker.node.unpause());
   }
