@@ -31,6 +31,10 @@ export function playgroundFlinkProperties(): Record<string, string> {
     'cluster.registration.refused-registration-delay': '1000',
     // REST metrics are cached for this long (default 10 s): the fence's late-drop reading must be fresh.
     'metrics.fetcher.update-interval': '1000',
+    // The JobManager's metric fetcher starts a fetch only once the previous one ended, and a query to a
+    // killed TaskManager's metric service waits web.timeout (default 10 min): after a kill the REST metrics
+    // froze, the new job's numLateRecordsDropped never appeared (seen 3 Dec, twice in ten lifecycle runs).
+    'web.timeout': '30000',
   };
 }
 

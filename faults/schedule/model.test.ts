@@ -28,6 +28,14 @@ function play(m: ScheduleModel, actions: Action[]): ScheduleModel {
 }
 
 describe('schedule model', () => {
+  test.prop([fc.array(anyAction, { maxLength: 8 }), fc.nat(10)])('a step that chose its TaskManager itself (one hosting tasks) resolves to it in the model by its position among the running ones', (before, k) => {
+    const m = play(start(), before);
+    const running = runningTaskManagers(m);
+    if (running.length === 0) return;
+    const chosen = running[k % running.length]!;
+    expect(resolveTaskManager(m, { kind: 'kill-taskmanager-during', during: 'restore', pick: running.indexOf(chosen) })).toBe(chosen);
+  });
+
   test.prop([fc.array(anyAction, { maxLength: 8 }), fc.constantFrom('stop', 'restore', 'checkpoint' as const), fc.nat(5), fc.boolean()])(
     'a kill during a lifecycle operation needs a running job; it kills one TaskManager, keeps the parallelism, and a resume counts a submission and a savepoint',
     (before, during, p, stopCompleted) => {

@@ -369,7 +369,8 @@ async function lateDrops(rest: FlinkRest, jobId: string, vertexName: string): Pr
       return available.find((id) => id === LATE_DROPS_METRIC || id.endsWith(`.${LATE_DROPS_METRIC}`));
     },
     {
-      timeoutMs: 20_000,
+      // Past web.timeout (30 s, containers/flink-properties.ts): a metric fetch stuck on a killed TaskManager ends by then.
+      timeoutMs: 45_000,
       intervalMs: 1_000,
       // Which TaskManagers the JobManager knows and where the vertex's subtasks run: the metric fetcher asks those.
       diagnose: async () => {

@@ -4,7 +4,7 @@ import { waitFor } from '../../../containers/wait.js';
 import { stopWithSavepoint, stopWithSavepointDuring, submitJob } from '../../job-operations.js';
 import { killTaskManager } from '../../taskmanager.js';
 import { expectClusterMatchesModel, expectFailover, expectSavepointOnHost, hostsTasks, restartsNow, samePath } from '../checks.js';
-import { jobExpectation, resolveTaskManager, transition, type Action, type ScheduleModel } from '../model.js';
+import { jobExpectation, resolveTaskManager, runningTaskManagers, transition, type Action, type ScheduleModel } from '../model.js';
 import { beginStep, bound, endStep, type ScheduleReal } from '../real.js';
 import { expectRestoredSavepoint, expectJobFinished } from './savepoint-resume.js';
 
@@ -35,14 +35,13 @@ export async function runKillTaskManagerDuring(m: ScheduleModel, r: ScheduleReal
 
 async function killDuringStop(m: ScheduleModel, r: ScheduleReal, a: KillDuring): Promise<void> {
   const { cluster } = r.world;
-  const { index, step } = begin(m, r, a);
-  const hosted = await hostsTasks(r, index);
+  const { index, resolved, hosted, step } = await begin(m, r, a);
   const before = await cluster.rest.checkpoints(r.jobId);
   const attempts = await restartsNow(r);
   const stop = await stopWithSavepointDuring(r.world, r.jobId, () => killTaskManager(r.world, index), bound(r, 120_000));
   let observed = `hosted job tasks: ${hosted ? 'yes' : 'no'}`;
   if (!stop.completed) {
-    Object.assign(m, transition(m, a));
+    Object.assign(m, transition(m, resolved));
     observed += `; the stop failed (${stop.failure})`;
     const newest = before.latest.completed?.id;
     if (jobExpectation(m) === 'running' && newest === undefined) {
@@ -63,7 +62,7 @@ async function killDuringStop(m: ScheduleModel, r: ScheduleReal, a: KillDuring):
     const old = r.jobId;
     r.jobId = (await submitJob(r.world, r.spec, { via: 'rest', savepoint: stop.location, parallelism: m.job.parallelism })).jobId;
     expect(r.jobId, 'the resumed job is a new job').not.toBe(old);
-    Object.assign(m, transition(m, a, stop.location));
+    Object.assign(m, transition(m, resolved, stop.location));
     await expectClusterMatchesModel(r, m);
     observed += `; the savepoint completed first (${stop.location}); new job ${r.jobId}`;
     if (jobExpectation(m) === 'running') {
@@ -76,7 +75,7 @@ async function killDuringStop(m: ScheduleModel, r: ScheduleReal, a: KillDuring):
 
 async function killDuringRestore(m: ScheduleModel, r: ScheduleReal, a: KillDuring): Promise<void> {
   const { cluster } = r.world;
-  const { index, step } = begin(m, r, a);
+  const step = beginStep(r, a, `job ${r.jobId}`);
   const old = r.jobId;
   const stopped = await stopWithSavepoint(r.world, old, 'rest');
   await expectJobFinished(r, old);
@@ -88,9 +87,11 @@ async function killDuringRestore(m: ScheduleModel, r: ScheduleReal, a: KillDurin
     return (c.DEPLOYING ?? 0) + (c.INITIALIZING ?? 0) > 0 || (c.RUNNING ?? 0) === j.vertices.reduce((n, v) => n + v.parallelism, 0);
   });
   const restoring = (during['status-counts'].DEPLOYING ?? 0) + (during['status-counts'].INITIALIZING ?? 0);
-  const hosted = await hostsTasks(r, index).catch(() => false);
+  // The target among the TaskManagers the resumed job's tasks were deployed to.
+  const { index, resolved, hosted, node } = await target(m, r, a);
+  step.target = node.name;
   await killTaskManager(r.world, index);
-  Object.assign(m, transition(m, a, stopped.location));
+  Object.assign(m, transition(m, resolved, stopped.location));
   let observed = `savepoint ${stopped.location}; new job ${r.jobId}; killed with ${restoring} task(s) deploying or initializing; hosted job tasks: ${hosted ? 'yes' : 'no'}`;
   if (jobExpectation(m) === 'running' && hosted) {
     // Restored again: past the restore under way at the kill, from that savepoint or the new job's own checkpoint.
@@ -108,8 +109,7 @@ async function killDuringRestore(m: ScheduleModel, r: ScheduleReal, a: KillDurin
 
 async function killDuringCheckpoint(m: ScheduleModel, r: ScheduleReal, a: KillDuring): Promise<void> {
   const { cluster } = r.world;
-  const { index, node, step } = begin(m, r, a);
-  const hosted = await hostsTasks(r, index);
+  const { index, resolved, hosted, node, step } = await begin(m, r, a);
   // Checkpoints of the playground's job take milliseconds: poll fast, and say so when none was caught in flight.
   const inFlight = await waitFor('a checkpoint in progress', async (seen) => {
     const stats = await cluster.rest.checkpoints(r.jobId);
@@ -121,7 +121,7 @@ async function killDuringCheckpoint(m: ScheduleModel, r: ScheduleReal, a: KillDu
   const inFlightId = inFlight?.history?.find((c) => c.status === 'IN_PROGRESS')?.id;
   const attempts = await restartsNow(r);
   await killTaskManager(r.world, index);
-  Object.assign(m, transition(m, a));
+  Object.assign(m, transition(m, resolved));
   let observed = `${inFlight ? `checkpoint ${inFlightId ?? '?'} in flight` : 'no checkpoint caught in flight'}, newest completed ${lastCompleted ?? 'none'}; hosted job tasks: ${hosted ? 'yes' : 'no'}`;
   if (jobExpectation(m) === 'running' && hosted && lastCompleted === undefined) {
     // The first checkpoint was still in flight: nothing to restore, the job restarts from the start of its input.
@@ -137,11 +137,25 @@ async function killDuringCheckpoint(m: ScheduleModel, r: ScheduleReal, a: KillDu
   endStep(r, step, m, observed);
 }
 
-/** The TaskManager the pick resolves to, and the step begun on it. */
-function begin(m: ScheduleModel, r: ScheduleReal, a: KillDuring) {
-  const index = resolveTaskManager(m, a)!;
-  const node = r.world.cluster.taskManagers[index]!;
-  return { index, node, step: beginStep(r, a, node.name) };
+/**
+ * The TaskManager to kill: the pick among the running ones that host tasks of
+ * the job now (a kill of one without tasks changes nothing and is inconclusive
+ * by the kill's evidence rule), else among all running ones. `resolved` is the
+ * action with the pick that resolves to it in the model, for the transition.
+ */
+async function target(m: ScheduleModel, r: ScheduleReal, a: KillDuring) {
+  const running = runningTaskManagers(m);
+  const hosting: number[] = [];
+  for (const i of running) if (await hostsTasks(r, i).catch(() => false)) hosting.push(i);
+  const index = hosting.length > 0 ? hosting[a.pick % hosting.length]! : resolveTaskManager(m, a)!;
+  const resolved: KillDuring = { ...a, pick: running.indexOf(index) };
+  return { index, resolved, hosted: hosting.includes(index), node: r.world.cluster.taskManagers[index]! };
+}
+
+/** The target, and the step begun on it. */
+async function begin(m: ScheduleModel, r: ScheduleReal, a: KillDuring) {
+  const t = await target(m, r, a);
+  return { ...t, step: beginStep(r, a, t.node.name) };
 }
 
 /** Polls fast until `pred` holds for the job (the moments here last tens of milliseconds). */
