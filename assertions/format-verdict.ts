@@ -2,11 +2,14 @@
 // topic (partition@offset), and which window in both epoch ms and UTC.
 import { PROBLEM_KINDS, type Location, type Problem, type TimedLocation, type Verdict } from './verdict.js';
 
+/** How a failed verdict's text begins: an assertion that failed on the oracle's verdict says so first. */
+export const VERDICT_FAILED_PREFIX = 'verdict FAILED';
+
 export function formatVerdict(verdict: Verdict, maxProblems = 10): string {
   const { summary: s, policy } = verdict;
   const sev = s.bySeverity;
   const lines = [
-    `verdict ${verdict.ok ? 'OK' : 'FAILED'} (${policy.sink}, ${policy.time}): ` +
+    `${verdict.ok ? 'verdict OK' : VERDICT_FAILED_PREFIX} (${policy.sink}, ${policy.time}): ` +
       `${sev.failure} failure(s), ${sev.tolerated} tolerated, ${sev.info} info`,
     `records ${s.records}, well-formed ${s.wellFormed}, distinct ${s.distinct}, ` +
       `duplicate records ${s.duplicateRecords}, expected keys ${s.expectedKeys}, ` +

@@ -105,6 +105,18 @@ describe('input the ledger does not count', () => {
     );
   });
 
+  test("a scenario assertion that failed on the oracle's verdict is demoted with it; any other assertion still fails", () => {
+    const mismatch = reason('inconclusive', 'workload.input-mismatch');
+    const onVerdict: Reason = { code: 'scenario.assertion', effect: 'fail', message: 'AssertionError: verdict FAILED (exactly-once, event-time): 6 failure(s), 0 tolerated, 1 info' };
+    const other: Reason = { code: 'scenario.assertion', effect: 'fail', message: 'AssertionError: the resumed job is a new job: expected 1 not to be 1' };
+    const [demoted, kept] = notFlinksUnderInputMismatch([onVerdict, other, mismatch]);
+    expect(demoted).toMatchObject({ effect: 'inconclusive', evidence: { demotedBy: 'workload.input-mismatch' } });
+    expect(kept!.effect).toBe('fail');
+    expect(decide(notFlinksUnderInputMismatch([onVerdict, mismatch])).outcome).toBe('inconclusive');
+    // Without the mismatch the verdict's failure is Flink's.
+    expect(decide(notFlinksUnderInputMismatch([onVerdict])).outcome).toBe('fail');
+  });
+
   test('an inconclusive control passes only for its reason; a failure stays a failure; other inconclusive reasons stay', () => {
     fc.assert(
       fc.property(fc.array(arbReason, { maxLength: 12 }), (raw) => {

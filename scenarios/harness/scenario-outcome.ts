@@ -6,6 +6,7 @@ import { TestRunner } from 'vitest';
 import { decide, decisiveReason, type Reason, type ReasonCode, type ScenarioOutcome } from '../../assertions/outcome.js';
 import type { Verdict } from '../../assertions/verdict.js';
 import { faultEvidence } from '../../assertions/fault-evidence.js';
+import { VERDICT_FAILED_PREFIX } from '../../assertions/format-verdict.js';
 import { oracleReasons } from '../../assertions/oracle-reasons.js';
 import type { History, SinkSemantics } from '../../history/types.js';
 import { fenceReasons } from '../../assertions/fence-evidence.js';
@@ -98,13 +99,16 @@ const INPUT_MISMATCH: ReasonCode = 'workload.input-mismatch';
  * The oracle's expectation is the ledger. When the input topic is not what
  * the ledger counts, an oracle failure judged Flink against input it did not
  * read: not Flink's failure, so inconclusive (kept, with the code it would
- * have failed with). Checks that do not rest on the ledger (the fence, the
- * exactly-once sink's end state, the scenario's assertions) still fail.
+ * have failed with), and so is a scenario assertion that failed on that
+ * verdict. Checks that do not rest on the ledger (the fence, the exactly-once
+ * sink's end state, the scenario's other assertions) still fail.
  */
 export function notFlinksUnderInputMismatch(reasons: readonly Reason[]): Reason[] {
   if (!reasons.some((r) => r.code === INPUT_MISMATCH && r.effect !== 'info')) return [...reasons];
+  // The scenario's assertion that failed on the oracle's verdict (expectVerdictOk, a schedule's property) is that verdict.
+  const onTheVerdict = (r: Reason) => r.code === 'scenario.assertion' && r.message.replace(/^AssertionError: /, '').startsWith(VERDICT_FAILED_PREFIX);
   return reasons.map((r) =>
-    r.effect === 'fail' && r.code.startsWith('oracle.')
+    r.effect === 'fail' && (r.code.startsWith('oracle.') || onTheVerdict(r))
       ? { ...r, effect: 'inconclusive', message: `not Flink's failure while the input differs from the ledger: ${r.message}`, evidence: { ...r.evidence, demotedBy: INPUT_MISMATCH } }
       : r,
   );

@@ -324,8 +324,9 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
       path.join(scenarioDir, 'result.json'),
       JSON.stringify({ ...result, history: result.history ? historyToJson(result.history) : undefined }),
     );
+    // Also when the body threw: the caller may judge a throw by the outcome (an inconclusive run is not a counterexample).
+    options.onOutcome?.(result.outcome);
   }
-  if (result.outcome) options.onOutcome?.(result.outcome);
   // Not a pass: the test is skipped with its reason (JUnit <skipped>, see reports/junit-reporter.ts).
   if (!thrown && result.outcome?.outcome === 'inconclusive' && options.inconclusive !== 'record') await markInconclusive(result.outcome);
   // Every check passed but the evidence says the run failed (e.g. a lingering transaction): the test fails.
