@@ -160,6 +160,19 @@ export async function rescaleInPlace(tb: Testbed, jobId: string, parallelism: nu
   });
 }
 
+/**
+ * Waits until Flink's restore count for the job passes `count` and returns
+ * what it restored: after a fault the job may still look RUNNING before
+ * Flink notices, so RUNNING says nothing about the restore it must make.
+ */
+export async function waitForRestore(tb: Testbed, jobId: string, count: number, what: string, timeoutMs = 120_000) {
+  return waitFor(`job ${jobId} to restore ${what}`, async (seen) => {
+    const stats = await tb.cluster.rest.checkpoints(jobId);
+    seen(`${stats.counts.restored} restore(s), latest ${stats.latest.restored?.id ?? 'none'}`);
+    return stats.counts.restored > count && stats.latest.restored ? stats.latest.restored : undefined;
+  }, { timeoutMs, diagnose: () => tb.cluster.diagnose(jobId) });
+}
+
 /** Waits until the job is RUNNING with all tasks RUNNING (bounded, with diagnostics). */
 export const waitForJobRunning = (tb: Testbed, jobId: string, timeoutMs = 120_000) =>
   tb.cluster.waitForJobRunning(jobId, { timeoutMs });

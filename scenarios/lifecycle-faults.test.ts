@@ -3,7 +3,7 @@ import { expectVerdictOk } from '../assertions/expect-verdict.js';
 import type { JobDetails } from '../containers/flink-rest.js';
 import { PLAYGROUND_JOB } from '../config/job-spec.js';
 import { waitFor } from '../containers/wait.js';
-import { hostPathOf, stopWithSavepoint, stopWithSavepointDuring, submitJob, waitForJobRunning } from '../faults/job-operations.js';
+import { hostPathOf, stopWithSavepoint, stopWithSavepointDuring, submitJob, waitForJobRunning, waitForRestore } from '../faults/job-operations.js';
 import { killTaskManager, startTaskManager } from '../faults/taskmanager.js';
 import { FRESH_REST_PROPERTIES } from './harness/fault-timing.js';
 import { waitForJobState } from './harness/job-lifecycle.js';
@@ -54,11 +54,7 @@ describe.runIf(nightly)('faults during lifecycle operations', () => {
         s.extra.lifecycle = { stop: 'failed', cause: stop.failure };
         // Flink must keep the job: not FINISHED, running again from a checkpoint.
         // The job was submitted fresh: any restore it reports came after the kill.
-        const restored = await waitFor('the job to restore after the failed stop', async (seen) => {
-          const stats = await s.cluster.rest.checkpoints(jobId);
-          seen(`${stats.counts.restored} restore(s)`);
-          return stats.counts.restored > 0 ? stats.latest.restored : undefined;
-        }, { timeoutMs: 120_000, diagnose: () => s.cluster.diagnose(jobId) });
+        const restored = await waitForRestore(s, jobId, 0, 'after the failed stop');
         const back = await waitForJobRunning(s, jobId);
         expect(back.state, 'the job after a failed stop').toBe('RUNNING');
         // Nothing older than the newest checkpoint before the stop (a savepoint that completed as the kill landed may be restored).
@@ -105,11 +101,7 @@ describe.runIf(nightly)('faults during lifecycle operations', () => {
       s.extra.lifecycle = { killedWhile: during['status-counts'] };
       await startTaskManager(s);
       // Restored again: the count passes the restore that was under way at the kill.
-      const restored = await waitFor('the job to restore again after the kill', async (seen) => {
-        const stats = await s.cluster.rest.checkpoints(second.jobId);
-        seen(`${stats.counts.restored} restore(s)`);
-        return stats.counts.restored > 1 ? stats.latest.restored : undefined;
-      }, { timeoutMs: 120_000, diagnose: () => s.cluster.diagnose(second.jobId) });
+      const restored = await waitForRestore(s, second.jobId, 1, 'again after the kill');
       await waitForJobRunning(s, second.jobId);
       s.extra.restoredAfterKill = restored;
       expect(restored, 'restored again after the kill').toBeTruthy();
@@ -137,11 +129,7 @@ describe.runIf(nightly)('faults during lifecycle operations', () => {
       await killTaskManager(s);
       await startTaskManager(s);
       // The job may still look RUNNING before Flink notices the kill: wait for the restore it must make.
-      const restored = await waitFor('the job to restore after the kill', async (seen) => {
-        const stats = await s.cluster.rest.checkpoints(jobId);
-        seen(`${stats.counts.restored} restore(s), ${stats.counts.in_progress} in progress`);
-        return stats.counts.restored > inFlight.counts.restored && stats.latest.restored ? stats.latest.restored : undefined;
-      }, { timeoutMs: 120_000, diagnose: () => s.cluster.diagnose(jobId) });
+      const restored = await waitForRestore(s, jobId, inFlight.counts.restored, 'after the kill');
       await waitForJobRunning(s, jobId);
       const fate = (await s.cluster.rest.checkpoints(jobId)).history?.find((c) => c.id === inFlightId)?.status;
       s.extra.lifecycle = { lastCompletedAtKill: lastCompleted, inFlight: inFlightId, inFlightEnded: fate, restored: restored.id };

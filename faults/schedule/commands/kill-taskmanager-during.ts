@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { JobDetails } from '../../../containers/flink-rest.js';
 import { waitFor } from '../../../containers/wait.js';
-import { stopWithSavepoint, stopWithSavepointDuring, submitJob } from '../../job-operations.js';
+import { stopWithSavepoint, stopWithSavepointDuring, submitJob, waitForRestore } from '../../job-operations.js';
 import { killTaskManager } from '../../taskmanager.js';
 import { expectClusterMatchesModel, expectFailover, expectSavepointOnHost, hostsTasks, restartsNow, samePath } from '../checks.js';
 import { jobExpectation, resolveTaskManager, runningTaskManagers, transition, type Action, type ScheduleModel } from '../model.js';
@@ -50,7 +50,7 @@ async function killDuringStop(m: ScheduleModel, r: ScheduleReal, a: KillDuring):
     } else if (jobExpectation(m) === 'running') {
       // Flink keeps the job: same id, restored and running again, from nothing older than the newest checkpoint
       // completed before the stop (a savepoint that completed before the kill landed may be the one restored).
-      const restored = await restoredAfter(r, before.counts.restored, 'after the failed stop');
+      const restored = await waitForRestore(r.world, r.jobId, before.counts.restored, 'after the failed stop', bound(r, 120_000));
       expect(restored.id, `restored ${restored.external_path} vs the newest checkpoint before the stop (${newest})`).toBeGreaterThanOrEqual(newest!);
       observed += `; job restored ${restored.is_savepoint ? 'savepoint' : 'checkpoint'} ${restored.id}`;
     }
@@ -95,7 +95,7 @@ async function killDuringRestore(m: ScheduleModel, r: ScheduleReal, a: KillDurin
   let observed = `savepoint ${stopped.location}; new job ${r.jobId}; killed with ${restoring} task(s) deploying or initializing; hosted job tasks: ${hosted ? 'yes' : 'no'}`;
   if (jobExpectation(m) === 'running' && hosted) {
     // Restored again: past the restore under way at the kill, from that savepoint or the new job's own checkpoint.
-    const restored = await restoredAfter(r, 1, 'again after the kill');
+    const restored = await waitForRestore(r.world, r.jobId, 1, 'again after the kill', bound(r, 120_000));
     const own = restored.external_path.includes(`/${r.jobId}/`);
     expect(
       samePath(restored.external_path, stopped.location) || (!restored.is_savepoint && own),
@@ -127,7 +127,7 @@ async function killDuringCheckpoint(m: ScheduleModel, r: ScheduleReal, a: KillDu
     // The first checkpoint was still in flight: nothing to restore, the job restarts from the start of its input.
     observed += `; failover seen (${await expectFailover(r, attempts, `${node.name} killed`)} new attempts), nothing to restore`;
   } else if (jobExpectation(m) === 'running' && hosted) {
-    const restored = await restoredAfter(r, stats.counts.restored, 'after the kill');
+    const restored = await waitForRestore(r.world, r.jobId, stats.counts.restored, 'after the kill', bound(r, 120_000));
     // Never older than the newest completed at the kill (the one in flight may have completed as the kill landed).
     expect(restored.id, `restored checkpoint vs the newest completed at the kill (${lastCompleted})`).toBeGreaterThanOrEqual(lastCompleted!);
     const fate = inFlightId === undefined ? undefined : (await cluster.rest.checkpoints(r.jobId)).history?.find((c) => c.id === inFlightId)?.status;
@@ -166,14 +166,4 @@ function whenJob(r: ScheduleReal, what: string, pred: (j: JobDetails) => boolean
     seen(`${j.state} ${JSON.stringify(j['status-counts'])}`);
     return pred(j) ? j : undefined;
   }, { timeoutMs: bound(r, 60_000), intervalMs: 20, diagnose: () => cluster.diagnose(r.jobId) });
-}
-
-/** Flink's restore count passes `count` (a job may look RUNNING before it notices a kill); returns what it restored. */
-function restoredAfter(r: ScheduleReal, count: number, what: string) {
-  const { cluster } = r.world;
-  return waitFor(`job ${r.jobId} to restore ${what}`, async (seen) => {
-    const stats = await cluster.rest.checkpoints(r.jobId);
-    seen(`${stats.counts.restored} restore(s)`);
-    return stats.counts.restored > count && stats.latest.restored ? stats.latest.restored : undefined;
-  }, { timeoutMs: bound(r, 120_000), diagnose: () => cluster.diagnose(r.jobId) });
 }

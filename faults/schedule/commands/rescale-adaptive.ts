@@ -1,6 +1,5 @@
 import { expect } from 'vitest';
-import { waitFor } from '../../../containers/wait.js';
-import { rescaleInPlace } from '../../job-operations.js';
+import { rescaleInPlace, waitForRestore } from '../../job-operations.js';
 import { expectClusterMatchesModel } from '../checks.js';
 import { effectiveParallelism, transition, type Action, type ScheduleModel } from '../model.js';
 import { beginStep, bound, endStep, type ScheduleReal } from '../real.js';
@@ -23,11 +22,7 @@ export async function runRescaleAdaptive(m: ScheduleModel, r: ScheduleReal, a: E
   const to = effectiveParallelism(m);
   let observed = `upper bound ${a.parallelism}; runs at ${from} -> ${to}`;
   if (to !== from) {
-    const restored = await waitFor(`job ${id} to restart from a checkpoint at p=${to}`, async (seen) => {
-      const stats = await cluster.rest.checkpoints(id);
-      seen(`${stats.counts.restored} restore(s), latest ${stats.latest.restored?.id ?? 'none'}`);
-      return stats.counts.restored > before.counts.restored && stats.latest.restored ? stats.latest.restored : undefined;
-    }, { timeoutMs: bound(r, 90_000), diagnose: () => cluster.diagnose(id) });
+    const restored = await waitForRestore(r.world, id, before.counts.restored, `from a checkpoint at p=${to}`, bound(r, 90_000));
     const newest = before.latest.completed?.id;
     if (newest !== undefined) expect(restored.id, `checkpoint restored by the rescale vs the newest before it (${newest})`).toBeGreaterThanOrEqual(newest);
     expect(restored.is_savepoint, 'a rescale in place restores a checkpoint').toBe(false);
