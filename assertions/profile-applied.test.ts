@@ -139,6 +139,23 @@ describe('profile applied', () => {
     );
   });
 
+  test('unaligned (timeout 0): a job whose checkpoints all came out aligned (nothing in flight) is not a fail; another job showing UNALIGNED_CHECKPOINT verifies it; none is inconclusive; an aligned profile showing one fails', () => {
+    const p: ExpectedProfile = { name: 'production', stateBackend: 'rocksdb', incremental: true, checkpoints: { mode: 'unaligned', alignedTimeoutMs: 0 }, checkpointIntervalMs: 1000, restoreMode: 'NO_CLAIM', savepointFormat: 'native', scheduler: 'adaptive', changelog: false };
+    const stopped = { ...appliedReadBack(p, { savepoint: true }), jobId: 'stopped' };
+    // The resumed job of the 3 Dec CI run: input complete, three checkpoints, all CHECKPOINT.
+    const idle = { ...appliedReadBack(p, { restoredFrom: 10 }), jobId: 'resumed' };
+    idle.checkpoints.forEach((c) => (c.checkpointType = 'CHECKPOINT'));
+    expect(profileFindings(p, idle).find((f) => f.setting === 'checkpoint type')?.status).toBe('unknown');
+    expect(decide(profileReasons(historyOf(checkEvent(p, stopped), checkEvent(p, idle)), p)).outcome).toBe('pass');
+    const o = decide(profileReasons(historyOf(checkEvent(p, idle)), p));
+    expect(o.outcome).toBe('inconclusive');
+    expect(o.reasons).toContainEqual(expect.objectContaining({ code: 'profile.not-verified', evidence: expect.objectContaining({ setting: 'checkpoint type' }) }));
+    const aligned: ExpectedProfile = { ...p, name: 'aligned', checkpoints: { mode: 'aligned' } };
+    const contradicted = appliedReadBack(aligned);
+    contradicted.checkpoints[2]!.checkpointType = 'UNALIGNED_CHECKPOINT';
+    expect(profileReasons(historyOf(checkEvent(aligned, contradicted)), aligned)).toContainEqual(expect.objectContaining({ code: 'profile.not-applied', evidence: expect.objectContaining({ setting: 'checkpoint type', actual: 'CHECKPOINT,UNALIGNED_CHECKPOINT' }) }));
+  });
+
   test('no read-back at all is inconclusive', () => {
     const p: ExpectedProfile = { name: 'x', stateBackend: 'hashmap', incremental: false, checkpoints: { mode: 'aligned' }, checkpointIntervalMs: 1000, restoreMode: 'NO_CLAIM', savepointFormat: 'canonical', scheduler: 'default', changelog: false };
     expect(profileReasons(historyOf({ t: 1, kind: 'note', text: 'x' }), p)).toMatchObject([{ code: 'profile.not-verified', effect: 'inconclusive' }]);

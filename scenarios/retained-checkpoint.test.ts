@@ -33,7 +33,7 @@ describe.each(cells)('rescale from a retained checkpoint, profile %s, via %s', (
       const generator = await writePhaseOne(s, WINDOWS, PHASE_1_WINDOWS, 'phase 1 output before the cancel');
 
       // A checkpoint taken after phase 1 was read: it holds the open window's partial count.
-      const checkpoint = await waitFor(
+      const before = await waitFor(
         `a completed checkpoint of job ${first.jobId} after phase 1`,
         async (seen) => {
           const stats = await s.cluster.rest.checkpoints(first.jobId);
@@ -45,6 +45,12 @@ describe.each(cells)('rescale from a retained checkpoint, profile %s, via %s', (
       );
       await cancelJob(s, first.jobId);
       await waitForJobState(s.cluster, first.jobId, 'CANCELED');
+      // The retained one is the latest completed at the cancel: a checkpoint may complete between the read above and the
+      // cancel and subsume it (seen in CI: chk-6 completed 18 ms before the cancel, chk-5 was gone).
+      const checkpoint = (await s.cluster.rest.checkpoints(first.jobId)).latest.completed;
+      expect(checkpoint?.id, `latest completed checkpoint of the cancelled job ${first.jobId} (was ${before.id} before the cancel)`).toBeGreaterThanOrEqual(before.id);
+      expect(checkpoint?.is_savepoint, 'the latest completed snapshot is a checkpoint').toBe(false);
+      if (!checkpoint) return;
       const location = checkpoint.external_path;
       const onHost = hostPathOf(s.cluster, location);
       s.extra.retainedCheckpoint = { id: checkpoint.id, location, onHost };
