@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { WINDOW_MS } from '../history/types.js';
 import { EVENTS_PER_WINDOW } from './click-event.js';
 import { ClickGenerator } from './click-generator.js';
+import { fullAnswer } from './acknowledged-send.js';
 
 // The generator's phases (pauseAfterWindows) against an in-memory producer:
 // it holds exactly at the pause point, without closing the window, and goes
@@ -14,9 +15,9 @@ function fakeKafka() {
     producer: () => ({
       connect: async () => undefined,
       disconnect: async () => undefined,
-      send: async (r: { messages: { partition: number; value: string }[] }) => {
+      send: async (r: { topic: string; messages: { partition: number; value: string }[] }) => {
         sent.push(...r.messages);
-        return [];
+        return fullAnswer(r.topic, r.messages);
       },
     }),
   } as unknown as Kafka;

@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { WINDOW_MS } from '../history/types.js';
 import { EVENTS_PER_WINDOW } from './click-event.js';
 import { ClickGenerator } from './click-generator.js';
+import { fullAnswer } from './acknowledged-send.js';
 
 // Paced mode with `speedup`: event time runs `speedup` times faster than the
 // wall clock (never ahead of it), against an in-memory producer.
@@ -12,7 +13,7 @@ function fakeKafka() {
     producer: () => ({
       connect: async () => undefined,
       disconnect: async () => undefined,
-      send: async () => [],
+      send: async (r: { topic: string; messages: { partition: number }[] }) => fullAnswer(r.topic, r.messages),
     }),
   } as unknown as Kafka;
   return kafka;

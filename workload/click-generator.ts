@@ -3,6 +3,7 @@ import pRetry from 'p-retry';
 import { WINDOW_MS } from '../history/types.js';
 import { ClickSequence, encodeClick, PLAYGROUND_SHAPE, type ClickEvent, type WorkloadShape } from './click-event.js';
 import { Ledger, MAX_OUT_OF_ORDERNESS_MS } from './ledger.js';
+import { sendAcknowledged } from './acknowledged-send.js';
 
 export interface GeneratorOptions {
   topic: string;
@@ -269,7 +270,7 @@ export class ClickGenerator {
     for (let attempt = 1; ; attempt++) {
       const messages = [...pending.values()].flat();
       try {
-        await (await slot.get()).send({ topic: this.options.topic, acks: -1, compression, messages });
+        await sendAcknowledged(await slot.get(), this.options.topic, messages, compression);
         for (const [p, m] of pending) kept(p, m.length);
         return;
       } catch (e) {

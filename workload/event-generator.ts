@@ -6,6 +6,7 @@
 // Kafka acknowledged, which is all the expected output may rest on.
 import type { Kafka, Message, Producer } from 'kafkajs';
 import type { GeneratorSpec } from '../config/job-declaration.js';
+import { sendAcknowledged } from './acknowledged-send.js';
 
 /** One input event as the template sees it. */
 export interface TemplateFields {
@@ -258,7 +259,7 @@ export class EventGenerator {
 
   private async send(producer: Producer, topic: string, messages: Message[], distinct: [string, string][], copies: number): Promise<void> {
     if (messages.length === 0) return;
-    await producer.send({ topic, acks: -1, messages });
+    await sendAcknowledged(producer, topic, messages);
     // Acknowledged: only now does the ledger count it.
     for (const [id, value] of distinct) this.ledger.values.set(id, value);
     this.ledger.sent += messages.length;

@@ -9,6 +9,7 @@ import { clickAt, ClickSequence, EVENTS_PER_WINDOW, partitionOf, PLAYGROUND_SHAP
 import { ClickGenerator } from './click-generator.js';
 import { Ledger } from './ledger.js';
 import { customScale, scaleNamed } from './scale.js';
+import { fullAnswer } from './acknowledged-send.js';
 
 // The workload at a real job's scale: any number of pages and clicks per
 // page per window, with exact bookkeeping, and an oracle that judges 100,000
@@ -64,9 +65,9 @@ function countingKafka() {
     producer: () => ({
       connect: async () => undefined,
       disconnect: async () => undefined,
-      send: async (r: { messages: unknown[] }) => {
+      send: async (r: { topic: string; messages: { partition?: number }[] }) => {
         sent.messages += r.messages.length;
-        return [];
+        return fullAnswer(r.topic, r.messages);
       },
     }),
   } as unknown as Kafka;
@@ -83,7 +84,7 @@ describe('several sends in flight', () => {
         producer: () => ({
           connect: async () => undefined,
           disconnect: async () => undefined,
-          send: async (r: { messages: { partition: number; value: string }[] }) => {
+          send: async (r: { topic: string; messages: { partition: number; value: string }[] }) => {
             // Appended when the "broker" answers: a later request may answer first unless the generator waits.
             await new Promise((res) => setTimeout(res, delays[call++ % delays.length]));
             for (const m of r.messages) {
@@ -91,7 +92,7 @@ describe('several sends in flight', () => {
               list.push(JSON.parse(m.value).timestamp);
               written.set(m.partition, list);
             }
-            return [];
+            return fullAnswer(r.topic, r.messages);
           },
         }),
       } as unknown as Kafka;
@@ -108,10 +109,10 @@ describe('several sends in flight', () => {
       producer: () => ({
         connect: async () => undefined,
         disconnect: async () => undefined,
-        send: async (r: { messages: unknown[] }) => {
+        send: async (r: { topic: string; messages: { partition?: number }[] }) => {
           sizes.push(r.messages.length);
           await new Promise((res) => setTimeout(res, 1));
-          return [];
+          return fullAnswer(r.topic, r.messages);
         },
       }),
     } as unknown as Kafka;
