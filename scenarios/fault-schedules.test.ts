@@ -12,7 +12,7 @@ import { runSchedule, withTimeout } from '../faults/schedule/run-schedule.js';
 import { scheduleArbitrary, type Schedule } from '../faults/schedule/schedule-arbitrary.js';
 import { ScheduleVerdictFailed } from '../faults/schedule/schedule-failure.js';
 import { SCHEDULE_SUITES, suiteEnvironment, suiteRunsIn, suiteSeed, suiteTestName, type ScheduleSuite } from '../faults/schedule/suites.js';
-import { SINGLE_NODE_TOPOLOGY, describeTopology } from '../faults/schedule/model.js';
+import { SINGLE_NODE_TOPOLOGY, clusterShape, describeTopology } from '../faults/schedule/model.js';
 import type { ScenarioResult } from '../reports/run-report.js';
 import { profileNamed, releaseCapabilities } from '../containers/profiles/profile.js';
 import { adaptiveRescaleProperties, FRESH_REST_PROPERTIES } from './harness/fault-timing.js';
@@ -182,7 +182,7 @@ async function runOne(
   };
   // Today's suites ask for no topology (the default, as before); the HA suites for theirs.
   const { topology } = schedule.start;
-  const shape = describeTopology(topology) === describeTopology(SINGLE_NODE_TOPOLOGY) ? {} : { topology: { ...topology } };
+  const shape = describeTopology(topology) === describeTopology(SINGLE_NODE_TOPOLOGY) ? {} : { topology: clusterShape(topology) };
   // Fresh REST answers (the lifecycle steps watch moments of tens of milliseconds); the adaptive suite's rescales without 30 s waits.
   const flinkProperties = { ...FRESH_REST_PROPERTIES, ...(suite.scheduler === 'adaptive' ? adaptiveRescaleProperties(harnessRun().images.release.version) : {}) };
   const running = runScenario(record.scenario, { outputIsolation: suite.isolation, inconclusive: 'record', onOutcome, profile: schedule.start.profile, flinkProperties, ...shape }, async (s) => {

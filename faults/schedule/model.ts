@@ -2,7 +2,7 @@
 // job after each step, beside the real system (fast-check model-based testing).
 // Pure data and pure functions: preconditions, transitions and predictions are
 // unit-tested without a cluster.
-import { topologyLacks, topologyOf, type TopologyNeed } from '../../containers/topology.js';
+import { topologyLacks, topologyOf, type Topology, type TopologyNeed } from '../../containers/topology.js';
 
 export type Via = 'cli' | 'rest';
 
@@ -37,9 +37,29 @@ export type Action =
   | { kind: 'pause-transaction-coordinator' }
   | { kind: 'isolate-broker'; pick: number }
   // The adaptive scheduler's rescale in place (PUT /jobs/<id>/resource-requirements): same job, no savepoint.
-  | { kind: 'rescale-adaptive'; parallelism: number };
+  | { kind: 'rescale-adaptive'; parallelism: number }
+  // A toxic on every Flink-Kafka link of the proxy (topology kafkaProxy), removed within the step.
+  | { kind: 'kafka-toxic'; toxic: KafkaToxicKind };
 
 export type ActionKind = Action['kind'];
+
+/** What a kafka-toxic step does to every Flink-Kafka link (magnitudes in KAFKA_TOXICS). */
+export type KafkaToxicKind = 'latency' | 'bandwidth' | 'loss';
+
+/**
+ * The toxics' fixed magnitudes, each on for KAFKA_TOXIC_S: latency past the
+ * checkpoint interval (each request and answer waits), a bandwidth far below
+ * the generator's rate, and a share of connections that stop passing data
+ * and close (toxiproxy's timeout toxic: the nearest to loss on TCP).
+ */
+export const KAFKA_TOXICS = {
+  latency: { latencyMs: 300, jitterMs: 100 },
+  bandwidth: { kbPerSecond: 64 },
+  loss: { share: 0.3, timeoutMs: 5_000 },
+} as const;
+
+/** How long a toxic stays on: several checkpoints and most of a window (generator paced x3). */
+export const KAFKA_TOXIC_S = 20;
 
 /** The lifecycle operation a TaskManager kill lands in. */
 export type LifecycleMoment = 'stop' | 'restore' | 'checkpoint';
@@ -58,13 +78,26 @@ export interface ScheduleTopology {
   brokers: 1 | 3;
   /** Kafka on a network of its own: a TaskManager can be cut from it. */
   partitionable: boolean;
+  /** Flink's Kafka traffic through toxiproxy (topology proxies taskmanager -> kafka): toxics can slow it. Absent: false. */
+  kafkaProxy?: boolean;
 }
 
 /** Today's shape: one JobManager, one broker, one network. */
 export const SINGLE_NODE_TOPOLOGY: ScheduleTopology = { jobManagers: 1, brokers: 1, partitionable: false };
 
 export const describeTopology = (t: ScheduleTopology): string =>
-  `${t.jobManagers === 2 ? '2 JobManagers (ZooKeeper HA)' : '1 JobManager'}, ${t.brokers} broker(s)${t.partitionable ? ', partitionable network' : ''}`;
+  `${t.jobManagers === 2 ? '2 JobManagers (ZooKeeper HA)' : '1 JobManager'}, ${t.brokers} broker(s)${t.partitionable ? ', partitionable network' : ''}${t.kafkaProxy ? ', Kafka through a proxy' : ''}`;
+
+/** The proxy link every Kafka toxic needs. */
+export const KAFKA_PROXY_LINK = { from: 'taskmanager', to: 'kafka' } as const;
+
+/** The cluster topology (containers/topology.ts) a schedule's shape asks for: kafkaProxy is the taskmanager -> kafka proxy. */
+export const clusterShape = (t: ScheduleTopology): Partial<Topology> => ({
+  jobManagers: t.jobManagers,
+  brokers: t.brokers,
+  ...(t.partitionable ? { partitionable: true } : {}),
+  ...(t.kafkaProxy ? { proxies: [KAFKA_PROXY_LINK] } : {}),
+});
 
 /** What a schedule's environment offers a step: its topology, the job's sink and the JobManager's scheduler. */
 export interface ScheduleEnvironment {
@@ -227,6 +260,8 @@ export function environmentNeed(kind: ActionKind): EnvironmentNeed {
       return { topology: {}, adaptiveScheduler: true };
     case 'kill-taskmanager-during':
       return { topology: {}, checkpointing: true };
+    case 'kafka-toxic':
+      return { topology: { proxies: [KAFKA_PROXY_LINK] } };
     default:
       return { topology: {} };
   }
@@ -235,7 +270,7 @@ export function environmentNeed(kind: ActionKind): EnvironmentNeed {
 /** What the environment lacks for a step of this kind, worded for an error; empty when it has all. */
 export function environmentLacks(env: ScheduleEnvironment, kind: ActionKind): string[] {
   const need = environmentNeed(kind);
-  const lacks = topologyLacks(topologyOf(env.topology), need.topology);
+  const lacks = topologyLacks(topologyOf(clusterShape(env.topology)), need.topology);
   if (need.exactlyOnceSink && !env.exactlyOnceSink) lacks.push('the exactly-once sink (its transactions have a coordinator); this job writes at least once');
   if (need.checkpointing && env.checkpointing === false) lacks.push('a job that checkpoints (what a lifecycle kill restores); this one runs without --checkpointing');
   if (need.adaptiveScheduler && env.scheduler !== 'adaptive') lacks.push("the adaptive scheduler (a profile with jobmanager.scheduler: adaptive); this run's is the default one");
@@ -278,6 +313,7 @@ export function precondition(m: ScheduleModel, a: Action): boolean {
     case 'cut-taskmanager-from-kafka':
     case 'cut-taskmanager-from-jobmanager':
     case 'isolate-broker':
+    case 'kafka-toxic':
       return jobExpectation(m) === 'running';
     case 'kill-partition-leader':
     case 'pause-partition-leader':
@@ -318,6 +354,7 @@ export function predictInfrastructure(a: Action): InfrastructurePrediction | und
       return { restoresCheckpoint: false, brokersInSync: true };
     case 'cut-taskmanager-from-kafka':
     case 'cut-taskmanager-from-jobmanager':
+    case 'kafka-toxic':
       return { restoresCheckpoint: false, brokersInSync: false };
     default:
       return undefined;
@@ -375,6 +412,7 @@ export function transition(m: ScheduleModel, a: Action, savepoint?: string): Sch
     case 'isolate-broker':
     case 'cut-taskmanager-from-kafka':
     case 'cut-taskmanager-from-jobmanager':
+    case 'kafka-toxic':
       // Healed within the step (broker restarted, network reconnected): the same cluster after it.
       next.infrastructureFaults++;
       break;
@@ -463,13 +501,28 @@ export function describeAction(a: Action): string {
       return `isolate-broker(pick ${a.pick}, ${BROKER_ISOLATION_S} s)`;
     case 'rescale-adaptive':
       return `rescale-adaptive(p=${a.parallelism})`;
+    case 'kafka-toxic':
+      return `kafka-toxic(${describeToxic(a.toxic)}, ${KAFKA_TOXIC_S} s)`;
+  }
+}
+
+/** A toxic's magnitude as a person reads it. */
+export function describeToxic(kind: KafkaToxicKind): string {
+  switch (kind) {
+    case 'latency':
+      return `latency ${KAFKA_TOXICS.latency.latencyMs} ms +- ${KAFKA_TOXICS.latency.jitterMs} ms`;
+    case 'bandwidth':
+      return `bandwidth ${KAFKA_TOXICS.bandwidth.kbPerSecond} KB/s`;
+    case 'loss':
+      return `loss: ${Math.round(KAFKA_TOXICS.loss.share * 100)}% of connections stall, closed after ${KAFKA_TOXICS.loss.timeoutMs / 1000} s`;
   }
 }
 
 /** The model in one line, for histories and failure messages. */
 export function describeModel(m: ScheduleModel): string {
   const tms = m.taskManagers.map((s, i) => `tm${i + 1} ${s}`).join(', ') || 'no TaskManagers';
-  const single = m.environment.topology.jobManagers === 1 && m.environment.topology.brokers === 1 && !m.environment.topology.partitionable;
+  const t = m.environment.topology;
+  const single = t.jobManagers === 1 && t.brokers === 1 && !t.partitionable && !t.kafkaProxy;
   const infrastructure = single ? '' : `; leader changes ${m.leaderChanges}; topology faults ${m.infrastructureFaults}`;
   const p = isAdaptive(m) ? `p<=${m.job.parallelism} (adaptive: ${effectiveParallelism(m)})` : `p=${m.job.parallelism}`;
   return `${tms}; ${availableSlots(m)} slot(s); job ${p} ${jobExpectation(m)}; savepoints ${m.savepoints.length}; kafka restarts ${m.kafkaRestarts}${infrastructure}`;

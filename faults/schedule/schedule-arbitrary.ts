@@ -4,7 +4,7 @@
 // running the job while a window is half filled.
 import fc from 'fast-check';
 import { ScheduleCommand } from './commands/schedule-command.js';
-import { environmentAllows, LIMITS, SINGLE_NODE_TOPOLOGY, type Action, type ActionKind, type LifecycleMoment, type ScheduleEnvironment, type ScheduleModel, type ScheduleTopology, type Timing, type Via } from './model.js';
+import { environmentAllows, LIMITS, SINGLE_NODE_TOPOLOGY, type Action, type ActionKind, type KafkaToxicKind, type LifecycleMoment, type ScheduleEnvironment, type ScheduleModel, type ScheduleTopology, type Timing, type Via } from './model.js';
 import type { ScheduleReal } from './real.js';
 
 export type Step = fc.AsyncCommand<ScheduleModel, ScheduleReal>;
@@ -65,6 +65,8 @@ export const actionArbitraries: { [K in ActionKind]: fc.Arbitrary<Extract<Action
   'cut-taskmanager-from-jobmanager': fc.record({ kind: fc.constant('cut-taskmanager-from-jobmanager' as const), pick }),
   // Last: only the adaptive suite allows it, so the other suites' schedules are unchanged by it.
   'rescale-adaptive': fc.record({ kind: fc.constant('rescale-adaptive' as const), parallelism: fc.integer({ min: 1, max: LIMITS.maxParallelism }) }),
+  // After it: only a topology with the Kafka proxy allows it (the proxied suite, 4 Dec 2026), no other suite's schedules changed.
+  'kafka-toxic': fc.record({ kind: fc.constant('kafka-toxic' as const), toxic: fc.constantFrom<KafkaToxicKind>('latency', 'bandwidth', 'loss') }),
 };
 
 export const DEFAULT_ENVIRONMENT: ScheduleEnvironment = { topology: SINGLE_NODE_TOPOLOGY, exactlyOnceSink: false };

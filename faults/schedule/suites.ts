@@ -9,7 +9,7 @@ import { SINGLE_NODE_TOPOLOGY, type ScheduleEnvironment, type ScheduleTopology }
 
 export interface ScheduleSuite {
   /** Stable id: test names, scenario names, `npm run replay -- --suite <id>`. */
-  id: 'at-least-once' | 'exactly-once' | 'control-no-checkpointing' | 'ha-replicated-alo' | 'ha-replicated-eo' | 'adaptive-alo';
+  id: 'at-least-once' | 'exactly-once' | 'control-no-checkpointing' | 'ha-replicated-alo' | 'ha-replicated-eo' | 'adaptive-alo' | 'proxied-eo';
   /** Short form for scenario (container) names. */
   short: string;
   title: string;
@@ -96,11 +96,30 @@ const ADAPTIVE_ALO: ScheduleSuite = {
   scheduler: 'adaptive',
 };
 
+/** One JobManager and broker, Flink's Kafka traffic through toxiproxy: latency, bandwidth limits and lossy links join the mix. */
+export const PROXIED_TOPOLOGY: ScheduleTopology = { ...SINGLE_NODE_TOPOLOGY, kafkaProxy: true };
+
+/**
+ * The exactly-once sink over a slow, throttled or lossy Kafka link (its
+ * transactions must commit through them), beside every step one broker
+ * allows. Nightly only, its own seed offset.
+ */
+const PROXIED_EO: ScheduleSuite = {
+  ...SINGLE_NODE_SUITES[1]!,
+  id: 'proxied-eo',
+  short: 'px-eo',
+  title: 'exactly-once sink with Flink-Kafka links through a proxy (latency, bandwidth, loss)',
+  seedOffset: 6,
+  topology: PROXIED_TOPOLOGY,
+  nightlyOnly: true,
+};
+
 export const SCHEDULE_SUITES: readonly ScheduleSuite[] = [
   ...SINGLE_NODE_SUITES,
   onHaReplicated(SINGLE_NODE_SUITES[0]!, 'ha-replicated-alo', 3),
   onHaReplicated(SINGLE_NODE_SUITES[1]!, 'ha-replicated-eo', 4),
   ADAPTIVE_ALO,
+  PROXIED_EO,
 ];
 
 /** What the suite's steps may need: its topology, whether its job writes exactly once, its scheduler. */

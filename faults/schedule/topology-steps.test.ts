@@ -1,10 +1,12 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { isHarnessError } from '../../config/harness-error.js';
-import { requireEnvironment, ScheduleCommand } from './commands/schedule-command.js';
+import { realEnvironment, requireEnvironment, ScheduleCommand } from './commands/schedule-command.js';
 import { describeSchedule } from './describe-schedule.js';
 import {
+  clusterShape,
   describeModel,
+  describeTopology,
   effectiveParallelism,
   environmentLacks,
   initialModel,
@@ -20,7 +22,7 @@ import {
 } from './model.js';
 import { parseReplayArgs, replayVitestArgs } from './replay-args.js';
 import { actionArbitraries, allowedKinds, scheduleArbitrary, scheduleSteps, type Schedule } from './schedule-arbitrary.js';
-import { HA_REPLICATED_TOPOLOGY, SCHEDULE_SUITES, suiteById, suiteEnvironment, suiteRunsIn } from './suites.js';
+import { HA_REPLICATED_TOPOLOGY, PROXIED_TOPOLOGY, SCHEDULE_SUITES, suiteById, suiteEnvironment, suiteRunsIn } from './suites.js';
 
 // The faults of a topology (HA, three brokers, a partitionable network, the
 // exactly-once sink's coordinator) as schedule steps: preconditions on the
@@ -31,6 +33,7 @@ const topologyArb: fc.Arbitrary<ScheduleTopology> = fc.record({
   jobManagers: fc.constantFrom(1 as const, 2 as const),
   brokers: fc.constantFrom(1 as const, 3 as const),
   partitionable: fc.boolean(),
+  kafkaProxy: fc.boolean(),
 });
 const environmentArb: fc.Arbitrary<ScheduleEnvironment> = fc.record({ topology: topologyArb, exactlyOnceSink: fc.boolean() });
 const anyAction: fc.Arbitrary<Action> = fc.oneof(...(Object.values(actionArbitraries) as fc.Arbitrary<Action>[]));
@@ -238,5 +241,52 @@ describe('the adaptive suite', () => {
     expect(describeModel(up)).toContain('job p<=4 (adaptive: 2) running');
     const plain = model({ ...env, scheduler: 'default' }, 2);
     expect(effectiveParallelism(transition(plain, { kind: 'kill-taskmanager', pick: 0, timing: 'now' }))).toBe(2);
+  });
+});
+
+describe('Kafka toxics as steps (the proxied suite)', () => {
+  test('kafka-toxic needs the taskmanager -> kafka proxy, and only that', () => {
+    const single: ScheduleEnvironment = { topology: { jobManagers: 1, brokers: 1, partitionable: false }, exactlyOnceSink: true };
+    expect(environmentLacks(single, 'kafka-toxic').join('; ')).toMatch(/a proxy taskmanager -> kafka; this run has none/);
+    expect(environmentLacks(HA_EO, 'kafka-toxic').join('; ')).toMatch(/a proxy taskmanager -> kafka/);
+    expect(environmentLacks({ topology: PROXIED_TOPOLOGY, exactlyOnceSink: false }, 'kafka-toxic')).toEqual([]);
+  });
+
+  test('the proxied topology is built with the proxy and read back as itself', () => {
+    expect(clusterShape(PROXIED_TOPOLOGY)).toEqual({ jobManagers: 1, brokers: 1, proxies: [{ from: 'taskmanager', to: 'kafka' }] });
+    expect(describeTopology(PROXIED_TOPOLOGY)).toBe('1 JobManager, 1 broker(s), Kafka through a proxy');
+    // run-schedule compares the built cluster's shape with the schedule's by this description.
+    const built = realEnvironment({ jobManagers: 1, taskManagers: 1, slotsPerTaskManager: 2, brokers: 1, proxies: [{ from: 'taskmanager', to: 'kafka' }] }, { checkpointing: true, eventTime: true, exactlyOnce: true });
+    expect(describeTopology(built.topology)).toBe(describeTopology(PROXIED_TOPOLOGY));
+    expect(describeTopology(realEnvironment({ jobManagers: 1, taskManagers: 1, slotsPerTaskManager: 2, brokers: 1 }, { checkpointing: true, eventTime: true }).topology)).toBe('1 JobManager, 1 broker(s)');
+  });
+
+  test('the proxied suite generates every toxic and the single broker\'s steps; no other suite generates a toxic', () => {
+    for (const suite of SCHEDULE_SUITES) {
+      const env = suiteEnvironment(suite);
+      const samples = fc.sample(scheduleArbitrary({ maxCommands: 8, environment: env }), { seed: 11, numRuns: 200 });
+      const toxics = new Set(samples.flatMap((s) => actionsOf(s).flatMap((a) => (a.kind === 'kafka-toxic' ? [a.toxic] : []))));
+      if (suite.id === 'proxied-eo') {
+        expect(suite.nightlyOnly).toBe(true);
+        expect([...toxics].sort()).toEqual(['bandwidth', 'latency', 'loss']);
+        expect(allowedKinds(env)).toEqual([...TODAY, 'kafka-toxic']);
+      } else {
+        expect(toxics.size, suite.id).toBe(0);
+      }
+    }
+  });
+
+  test('a toxic heals within its step: the same cluster after it, one topology fault counted, no failover predicted', () => {
+    const m = model({ topology: PROXIED_TOPOLOGY, exactlyOnceSink: true });
+    const a: Action = { kind: 'kafka-toxic', toxic: 'loss' };
+    expect(precondition(m, a)).toBe(true);
+    const next = transition(m, a);
+    expect(next.taskManagers).toEqual(m.taskManagers);
+    expect(next.job).toEqual(m.job);
+    expect(next.infrastructureFaults).toBe(m.infrastructureFaults + 1);
+    expect(predictInfrastructure(a)).toEqual({ restoresCheckpoint: false, brokersInSync: false });
+    expect(describeModel(next)).toMatch(/topology faults 1$/);
+    // Not on a job waiting for slots: it would show nothing of the toxic.
+    expect(precondition(transition(m, { kind: 'kill-taskmanager', pick: 0, timing: 'now' }), a)).toBe(false);
   });
 });
