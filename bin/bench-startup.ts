@@ -24,14 +24,14 @@ import { ClickGenerator } from '../workload/click-generator.js';
 const opts = new Command('bench-startup')
   .option('--runs <n>', 'warm starts to measure (median reported)', '3')
   .option('--cold', 'remove the harness images first and time their build (downloads stay cached)')
-  .option('--topology <shape>', "'playground' (1 JobManager, 1 TaskManager, 1 broker) or 'largest' (the biggest shape a scenario asks for: 2 JobManagers with ZooKeeper HA, 2 TaskManagers, 3 brokers, partitionable networks, toxiproxy in front of Kafka)", 'playground')
+  .option('--topology <shape>', "'playground' (1 JobManager, 1 TaskManager, 1 broker) or 'largest' (the biggest shape a scenario asks for: 2 JobManagers with ZooKeeper HA, 2 TaskManagers, 3 brokers, partitionable networks, toxiproxy in front of Kafka and between the JobManagers and ZooKeeper)", 'playground')
   .parse()
   .opts<{ runs: string; cold?: boolean; topology: string }>();
 
 /** The shapes measured; 'largest' is the union of what the HA, replicated-Kafka and network scenarios ask for. */
 const SHAPES: Record<string, Partial<Topology>> = {
   playground: {},
-  largest: { jobManagers: 2, taskManagers: 2, brokers: 3, partitionable: true, proxies: [{ from: 'taskmanager', to: 'kafka' }] },
+  largest: { jobManagers: 2, taskManagers: 2, brokers: 3, partitionable: true, proxies: [{ from: 'taskmanager', to: 'kafka' }, { from: 'jobmanager', to: 'zookeeper' }] },
 };
 const shape = SHAPES[opts.topology];
 if (!shape) {

@@ -13,7 +13,7 @@ import type { Toxiproxy } from './toxiproxy.js';
 import { LABEL_HARNESS, LABEL_RUN } from './labels.js';
 import { NodeHandle } from './node-handle.js';
 import { containerPrefix, nodeLabels, type NodePlacement } from './node-start.js';
-import { checkTopology, machineMemory, proxiesKafka, topologyOf, unbuiltProxies, type Topology } from './topology.js';
+import { checkTopology, machineMemory, proxiesKafka, proxiesZooKeeper, topologyOf, unbuiltProxies, type Topology } from './topology.js';
 import { StopWaiting, waitFor, type WaitOptions } from './wait.js';
 import { startJobManagers, type JobManagersUp } from './jobmanager-nodes.js';
 import type { ZooKeeperNode } from './zookeeper-nodes.js';
@@ -48,6 +48,7 @@ export function resolveClusterSpec(spec: ClusterSpec): ResolvedClusterSpec {
   return {
     ...spec, topology, taskManagers: topology.taskManagers, slotsPerTaskManager: topology.slotsPerTaskManager,
     highAvailability: topology.jobManagers === 2,
+    zookeeperProxied: topology.jobManagers === 2 && proxiesZooKeeper(topology),
   };
 }
 
@@ -71,6 +72,8 @@ export class Cluster {
   zookeeper?: ZooKeeperNode;
   /** The proxy in front of Kafka, when the topology has one (taskmanager -> kafka). */
   kafkaProxy?: Toxiproxy;
+  /** The proxy between each HA JobManager and ZooKeeper, when the topology has one (jobmanager -> zookeeper). */
+  zookeeperProxy?: Toxiproxy;
   /** The networks: one, or (partitionable) the cluster's and Kafka's. */
   networks!: ClusterNetworks;
 
@@ -184,11 +187,12 @@ export class Cluster {
     this.jobManagers = up.jobManagers.map((j) => j.jobManager);
     this.jobManagerRests = up.jobManagers.map((j) => j.rest);
     this.zookeeper = up.zookeeper;
+    this.zookeeperProxy = up.zookeeperProxy;
   }
 
   /** The nodes besides Kafka's that a person would look at: ZooKeeper and every JobManager. */
   private jobManagerNodes(): NodeHandle[] {
-    return [...(this.zookeeper ? [this.zookeeper.node] : []), ...(this.jobManagers.length ? this.jobManagers : [this.jobManager])];
+    return [...(this.zookeeper ? [this.zookeeper.node] : []), ...(this.zookeeperProxy ? [this.zookeeperProxy.node] : []), ...(this.jobManagers.length ? this.jobManagers : [this.jobManager])];
   }
 
   get webUiUrl(): string {
@@ -306,7 +310,7 @@ export const startCluster = (spec: ClusterSpec) => Cluster.start(spec);
 /** Shapes the type admits but this file does not build yet: refused, never built as something smaller. */
 function refuseUnbuilt(t: Topology): void {
   const unbuilt = [...unbuiltProxies(t)].filter(Boolean);
-  if (unbuilt.length > 0) throw new HarnessError(`The cluster cannot build ${unbuilt.join(', ')} yet.`, 'Ask for a topology of 1 JobManager and, for proxies, only taskmanager -> kafka.');
+  if (unbuilt.length > 0) throw new HarnessError(`The cluster cannot build ${unbuilt.join(', ')} yet.`, 'For proxies, ask for taskmanager -> kafka, or jobmanager -> zookeeper with jobManagers: 2.');
 }
 
 function placement(spec: ClusterSpec, network?: string): NodePlacement {

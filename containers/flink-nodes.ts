@@ -4,7 +4,7 @@ import { Wait } from 'testcontainers';
 import { step } from '../config/progress.js';
 import { dockerEngine } from './engine.js';
 import {
-  CHECKPOINTS_DIR, flinkPropertiesText, HA_STORAGE_DIR, highAvailabilityProperties, JOB_JAR_IN_CONTAINER, SAVEPOINTS_DIR,
+  CHECKPOINTS_DIR, flinkPropertiesText, HA_STORAGE_DIR, highAvailabilityProperties, JOB_JAR_IN_CONTAINER, proxiedZooKeeperQuorum, SAVEPOINTS_DIR,
 } from './flink-properties.js';
 import { FlinkRest } from './flink-rest.js';
 import { LocalhostContainer } from './localhost-container.js';
@@ -28,11 +28,21 @@ export interface FlinkNodeSpec {
   webUiPort?: number;
   /** JobManager HA with ZooKeeper: every node gets the HA keys and the HA folder; JobManagers are jobmanager-1, -2. */
   highAvailability?: boolean;
+  /** Under HA, each JobManager reaches ZooKeeper through its own link of the ZooKeeper proxy (startZooKeeperProxy). */
+  zookeeperProxied?: boolean;
 }
 
-/** What a node is told: the scenario's properties over the HA keys (a scenario may tune a timeout). */
-const propertiesText = (spec: FlinkNodeSpec) =>
-  flinkPropertiesText({ ...(spec.highAvailability ? highAvailabilityProperties() : {}), ...spec.flinkProperties });
+/**
+ * What a node is told: the scenario's properties over the HA keys (a scenario
+ * may tune a timeout); HA JobManager `n` with a proxied ZooKeeper gets its own
+ * link as the quorum, whatever the scenario says.
+ */
+const propertiesText = (spec: FlinkNodeSpec, jobManager?: number) =>
+  flinkPropertiesText({
+    ...(spec.highAvailability ? highAvailabilityProperties() : {}),
+    ...spec.flinkProperties,
+    ...(spec.highAvailability && spec.zookeeperProxied && jobManager !== undefined ? { 'high-availability.zookeeper.quorum': proxiedZooKeeperQuorum(jobManager) } : {}),
+  });
 
 /** The address nodes are configured with; under HA they find the leader through ZooKeeper instead. */
 const rpcAddress = (spec: FlinkNodeSpec) => (spec.highAvailability ? jobManagerAlias(1) : 'jobmanager');
@@ -78,7 +88,7 @@ export async function startJobManager(spec: FlinkNodeSpec, at: NodePlacement, n?
       .withName(`${at.prefix}-${alias}`)
       .withNetworkAliases(alias)
       .withExposedPorts(port)
-      .withEnvironment({ JOB_MANAGER_RPC_ADDRESS: alias, FLINK_PROPERTIES: propertiesText(spec) })
+      .withEnvironment({ JOB_MANAGER_RPC_ADDRESS: alias, FLINK_PROPERTIES: propertiesText(spec, n) })
       .withCommand(['jobmanager'])
       // A JobManager that exits (bad configuration) fails the start at once, not after 2 min.
       // A standby answers too: its REST endpoint serves through the leader.

@@ -52,6 +52,13 @@ export function flinkPropertiesText(extra?: Record<string, string>): string {
  * seconds. Suspended connections are not tolerated (Flink's default): a
  * ZooKeeper restart revokes leadership, as in production.
  */
+/** The ZooKeeper proxy's name, and JobManager n's own link through it (topology proxies jobmanager -> zookeeper). */
+export const ZOOKEEPER_PROXY_HOST = 'zookeeper-proxy';
+export const zookeeperProxyPort = (n: number) => 21810 + n;
+
+/** JobManager n's ZooKeeper address when it goes through its own proxy link. */
+export const proxiedZooKeeperQuorum = (n: number) => `${ZOOKEEPER_PROXY_HOST}:${zookeeperProxyPort(n)}`;
+
 export function highAvailabilityProperties(): Record<string, string> {
   return {
     'high-availability.type': 'zookeeper',

@@ -2,12 +2,16 @@ import type { FlinkRest } from './flink-rest.js';
 import { startJobManager, type FlinkNodeSpec } from './flink-nodes.js';
 import type { NodeHandle } from './node-handle.js';
 import type { NodePlacement } from './node-start.js';
-import { startZooKeeper, type ZooKeeperNode } from './zookeeper-nodes.js';
+import { HarnessError } from '../config/harness-error.js';
+import type { Toxiproxy } from './toxiproxy.js';
+import { startZooKeeper, startZooKeeperProxy, type ZooKeeperNode } from './zookeeper-nodes.js';
 
 /** The JobManagers of a cluster as started, and ZooKeeper under HA. */
 export interface JobManagersUp {
   jobManagers: { jobManager: NodeHandle; rest: FlinkRest }[];
   zookeeper?: ZooKeeperNode;
+  /** Under HA with topology proxies jobmanager -> zookeeper: each JobManager's link to ZooKeeper. */
+  zookeeperProxy?: Toxiproxy;
 }
 
 /**
@@ -16,7 +20,7 @@ export interface JobManagersUp {
  * handed to `started` as soon as it runs, so a failed start removes it.
  */
 export async function startJobManagers(
-  spec: FlinkNodeSpec & { zookeeperImage?: string },
+  spec: FlinkNodeSpec & { zookeeperImage?: string; toxiproxyImage?: string },
   at: NodePlacement,
   started: (node: NodeHandle) => void,
 ): Promise<JobManagersUp> {
@@ -24,8 +28,15 @@ export async function startJobManagers(
   if (!spec.highAvailability) return { jobManagers: [await one()] };
   const zookeeper = await startZooKeeper(spec.zookeeperImage!, at);
   started(zookeeper.node);
+  // Before the JobManagers: their quorum is their link of the proxy.
+  let zookeeperProxy: Toxiproxy | undefined;
+  if (spec.zookeeperProxied) {
+    if (!spec.toxiproxyImage) throw new HarnessError('The topology has a proxy jobmanager -> zookeeper, but no toxiproxy image was given.', 'Build it with ensureToxiproxyImage (prepareImages does) and pass toxiproxyImage.');
+    zookeeperProxy = await startZooKeeperProxy(spec.toxiproxyImage, at, 2);
+    started(zookeeperProxy.node);
+  }
   const results = await Promise.allSettled([one(1), one(2)]);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-  return { jobManagers: results.map((r) => (r as PromiseFulfilledResult<{ jobManager: NodeHandle; rest: FlinkRest }>).value), zookeeper };
+  return { jobManagers: results.map((r) => (r as PromiseFulfilledResult<{ jobManager: NodeHandle; rest: FlinkRest }>).value), zookeeper, ...(zookeeperProxy ? { zookeeperProxy } : {}) };
 }

@@ -7,7 +7,8 @@ import { LocalhostContainer } from './localhost-container.js';
 import { NodeHandle } from './node-handle.js';
 import { nodeLabels, startWithProgress, type NodePlacement } from './node-start.js';
 import { freePort } from './ports.js';
-import { Toxiproxy } from './toxiproxy.js';
+import type { Toxiproxy } from './toxiproxy.js';
+import { startToxiproxyNode } from './toxiproxy-node.js';
 
 // The Kafka node factories: one KRaft node (the playground's), or a quorum of
 // three combined broker+controller nodes, and the proxy Flink's Kafka
@@ -82,29 +83,16 @@ export const BOOTSTRAP_PROXY = 'bootstrap';
  * came in through it, and `bootstrap` on 9092. Its API on 127.0.0.1.
  */
 export async function startKafkaProxy(image: string, at: NodePlacement, kafka: KafkaBroker): Promise<Toxiproxy> {
-  const s = step('Starting toxiproxy in front of Kafka');
-  const name = `${at.prefix}-toxiproxy`;
-  const started = await startWithProgress(
-    new LocalhostContainer(image)
-      .withName(name)
-      .withNetworkMode(at.network)
-      .withNetworkAliases(PROXY_HOST, 'kafka')
-      .withLabels(nodeLabels(at.runId, at.scenario))
-      .withExposedPorts(8474)
-      .withWaitStrategy(Wait.forHttp('/version', 8474).forStatusCode(200)),
-    s,
-    'toxiproxy',
-  );
-  const { docker } = await dockerEngine();
-  const proxy = new Toxiproxy(new NodeHandle(name, 'proxy', started, docker), `http://127.0.0.1:${started.getMappedPort(8474)}`);
-  const links = kafka.brokers.map((b) => ({ nodeId: b.nodeId, link: b.proxied }));
-  for (const { nodeId, link } of links) {
-    if (!link) throw new Error(`broker ${nodeId} has no FLINK listener: start Kafka with proxied: true`);
-    await proxy.createProxy(brokerProxyName(nodeId), `0.0.0.0:${link.port}`, link.upstream);
-  }
-  await proxy.createProxy(BOOTSTRAP_PROXY, '0.0.0.0:9092', links[0]!.link!.upstream);
-  s.succeed(`toxiproxy up, API at ${proxy.apiUrl}`);
-  return proxy;
+  const links = kafka.brokers.map((b) => {
+    if (!b.proxied) throw new Error(`broker ${b.nodeId} has no FLINK listener: start Kafka with proxied: true`);
+    return { name: brokerProxyName(b.nodeId), listen: `0.0.0.0:${b.proxied.port}`, upstream: b.proxied.upstream };
+  });
+  return startToxiproxyNode(image, at, {
+    name: 'toxiproxy',
+    aliases: [PROXY_HOST, 'kafka'],
+    what: 'in front of Kafka',
+    links: [...links, { name: BOOTSTRAP_PROXY, listen: '0.0.0.0:9092', upstream: links[0]!.upstream }],
+  });
 }
 
 export const brokerProxyName = (nodeId: number) => `kafka-${nodeId}`;

@@ -3,9 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { HarnessError } from '../config/harness-error.js';
 import { playgroundFlinkProperties } from './flink-properties.js';
 import { resolveClusterSpec } from './cluster.js';
-import {
-  checkTopology, DEFAULT_TOPOLOGY, parseFlinkMemorySize, requireTopology, topologyLacks, topologyMemory, type Topology,
-} from './topology.js';
+import { checkTopology, DEFAULT_TOPOLOGY, parseFlinkMemorySize, requireTopology, topologyLacks, topologyMemory, type Topology, unbuiltProxies, proxiesZooKeeper, topologyOf } from './topology.js';
 
 const GiB = 1024 ** 3;
 const props = playgroundFlinkProperties();
@@ -77,5 +75,27 @@ describe('topology', () => {
     expect(resolveClusterSpec(base).topology).toEqual(DEFAULT_TOPOLOGY);
     expect(resolveClusterSpec({ ...base, taskManagers: 0, slotsPerTaskManager: 4 })).toMatchObject({ taskManagers: 0, slotsPerTaskManager: 4, topology: { taskManagers: 0, slotsPerTaskManager: 4 } });
     expect(resolveClusterSpec({ ...base, taskManagers: 3, topology: { taskManagers: 2, jobManagers: 2 } })).toMatchObject({ taskManagers: 2, topology: { jobManagers: 2, taskManagers: 2 } });
+  });
+});
+
+describe('proxies the cluster builds', () => {
+  const zkLink = { from: 'jobmanager', to: 'zookeeper' } as const;
+  const kafkaLink = { from: 'taskmanager', to: 'kafka' } as const;
+
+  test('taskmanager -> kafka always, jobmanager -> zookeeper only under HA, nothing else', () => {
+    expect(unbuiltProxies(topologyOf({ proxies: [kafkaLink] }))).toEqual([]);
+    expect(unbuiltProxies(topologyOf({ jobManagers: 2, proxies: [zkLink, kafkaLink] }))).toEqual([]);
+    expect(unbuiltProxies(topologyOf({ proxies: [zkLink] })).join('; ')).toMatch(/jobmanager -> zookeeper without HA/);
+    expect(unbuiltProxies(topologyOf({ proxies: [{ from: 'taskmanager', to: 'jobmanager' }] }))).toEqual(['a proxy taskmanager -> jobmanager']);
+    expect(proxiesZooKeeper(topologyOf({ jobManagers: 2, proxies: [zkLink] }))).toBe(true);
+    expect(proxiesZooKeeper(topologyOf({ jobManagers: 2, proxies: [kafkaLink] }))).toBe(false);
+  });
+
+  test('each proxy is a toxiproxy node in the memory figure', () => {
+    const props = { 'jobmanager.memory.process.size': '1600m', 'taskmanager.memory.process.size': '1728m' };
+    const proxies = (t: Parameters<typeof topologyOf>[0]) => topologyMemory(topologyOf(t), props).lines.find((l) => l.node === 'toxiproxy')?.count ?? 0;
+    expect(proxies({})).toBe(0);
+    expect(proxies({ proxies: [kafkaLink] })).toBe(1);
+    expect(proxies({ jobManagers: 2, proxies: [zkLink, kafkaLink] })).toBe(2);
   });
 });

@@ -25,7 +25,8 @@ export interface Topology {
   brokers: 1 | 3;
   /**
    * Links through toxiproxy. Built: taskmanager -> kafka (all of Flink's
-   * Kafka traffic, the JobManager's too, goes through one proxy per broker).
+   * Kafka traffic, the JobManager's too, goes through one proxy per broker),
+   * and under HA jobmanager -> zookeeper (one proxy per JobManager).
    */
   proxies?: readonly ProxyLink[];
   /**
@@ -83,12 +84,24 @@ export function topologyLacks(topology: Topology, need: TopologyNeed): string[] 
   return lacks;
 }
 
-/** Whether Flink's Kafka traffic goes through the proxy (the one link built so far). */
+/** Whether Flink's Kafka traffic goes through the proxy. */
 export const proxiesKafka = (t: Topology): boolean => (t.proxies ?? []).some((p) => p.from === 'taskmanager' && p.to === 'kafka');
 
-/** Proxy links the cluster cannot build (anything but taskmanager -> kafka), worded for the refusal. */
+/**
+ * Whether each HA JobManager reaches ZooKeeper through a proxy link of its own
+ * (TaskManagers and the client reach it directly): the leader can then be cut
+ * from ZooKeeper alone, without a capability and without touching its links
+ * to the TaskManagers.
+ */
+export const proxiesZooKeeper = (t: Topology): boolean => (t.proxies ?? []).some((p) => p.from === 'jobmanager' && p.to === 'zookeeper');
+
+/** Proxy links the cluster cannot build (taskmanager -> kafka, and jobmanager -> zookeeper under HA, are built), worded for the refusal. */
 export const unbuiltProxies = (t: Topology): string[] =>
-  (t.proxies ?? []).filter((p) => !(p.from === 'taskmanager' && p.to === 'kafka')).map((p) => `a proxy ${p.from} -> ${p.to}`);
+  (t.proxies ?? []).flatMap((p) => {
+    if (p.from === 'taskmanager' && p.to === 'kafka') return [];
+    if (p.from === 'jobmanager' && p.to === 'zookeeper') return t.jobManagers === 2 ? [] : ['a proxy jobmanager -> zookeeper without HA (only jobManagers: 2 has ZooKeeper)'];
+    return [`a proxy ${p.from} -> ${p.to}`];
+  });
 
 const describeProxies = (t: Topology) => (t.proxies?.length ? t.proxies.map((p) => `${p.from} -> ${p.to}`).join(', ') : 'none');
 
@@ -145,7 +158,7 @@ export function topologyMemory(topology: Topology, flinkProperties: Record<strin
     { node: 'Kafka broker', count: topology.brokers, eachBytes: NODE_MEMORY_MIB.broker * MiB },
     { node: 'ZooKeeper', count: topology.jobManagers === 2 ? 1 : 0, eachBytes: NODE_MEMORY_MIB.zookeeper * MiB },
     { node: 'CLI client', count: 1, eachBytes: NODE_MEMORY_MIB.client * MiB },
-    { node: 'toxiproxy', count: topology.proxies?.length ? 1 : 0, eachBytes: NODE_MEMORY_MIB.proxy * MiB },
+    { node: 'toxiproxy', count: (proxiesKafka(topology) ? 1 : 0) + (proxiesZooKeeper(topology) ? 1 : 0), eachBytes: NODE_MEMORY_MIB.proxy * MiB },
     { node: 'harness', count: 1, eachBytes: NODE_MEMORY_MIB.harness * MiB },
   ].filter((l) => l.count > 0);
   return { lines, totalBytes: lines.reduce((sum, l) => sum + l.count * l.eachBytes, 0) };

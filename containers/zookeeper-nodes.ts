@@ -1,10 +1,12 @@
 import { Wait } from 'testcontainers';
 import { step } from '../config/progress.js';
 import { dockerEngine } from './engine.js';
-import { HA_CLUSTER_ID, HA_ROOT } from './flink-properties.js';
+import { HA_CLUSTER_ID, HA_ROOT, ZOOKEEPER_PROXY_HOST, zookeeperProxyPort } from './flink-properties.js';
 import { LocalhostContainer } from './localhost-container.js';
 import { NodeHandle } from './node-handle.js';
 import { nodeLabels, startWithProgress, type NodePlacement } from './node-start.js';
+import type { Toxiproxy } from './toxiproxy.js';
+import { startToxiproxyNode } from './toxiproxy-node.js';
 
 /** The znode holding the REST leader's address ("http://jobmanager-2:8081", Java-serialized) under Flink's HA root. */
 export const REST_LEADER_SUFFIX = '/rest_server/connection_info';
@@ -69,3 +71,21 @@ export async function startZooKeeper(image: string, at: NodePlacement): Promise<
   s.succeed('ZooKeeper up at zookeeper:2181');
   return new ZooKeeperNode(new NodeHandle(name, 'zookeeper', started, docker));
 }
+
+/** The ZooKeeper proxy's link of JobManager n (1-based). */
+export const zookeeperLinkName = (n: number) => `zookeeper-for-jobmanager-${n}`;
+
+/**
+ * toxiproxy in front of ZooKeeper, one link per HA JobManager
+ * (zookeeper-proxy:2181<n> -> zookeeper:2181; the JobManager's quorum, see
+ * containers/flink-nodes.ts). TaskManagers and the client keep their direct
+ * link, so disabling one JobManager's link cuts that JobManager, and only
+ * it, from ZooKeeper (faults/jobmanager.ts isolateJobManagerLeader).
+ */
+export const startZooKeeperProxy = (image: string, at: NodePlacement, jobManagers: number): Promise<Toxiproxy> =>
+  startToxiproxyNode(image, at, {
+    name: 'zookeeper-proxy',
+    aliases: [ZOOKEEPER_PROXY_HOST],
+    what: 'in front of ZooKeeper (a link per JobManager)',
+    links: Array.from({ length: jobManagers }, (_, i) => ({ name: zookeeperLinkName(i + 1), listen: `0.0.0.0:${zookeeperProxyPort(i + 1)}`, upstream: 'zookeeper:2181' })),
+  });

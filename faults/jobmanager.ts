@@ -3,6 +3,7 @@ import { LEADER_CHECK } from '../assertions/jobmanager-evidence.js';
 import { jobManagerAlias } from '../containers/flink-nodes.js';
 import type { NodeHandle } from '../containers/node-handle.js';
 import { requireTopology } from '../containers/topology.js';
+import { zookeeperLinkName } from '../containers/zookeeper-nodes.js';
 import { nodeAddresses } from './schedule/cluster-view.js';
 import { recorded, type Testbed } from './context.js';
 
@@ -60,19 +61,30 @@ export async function restartZooKeeper(tb: Testbed, downMs = 3_000): Promise<voi
   }, () => `down ${downMs} ms`);
 }
 
-/**
- * Cutting the leader off from ZooKeeper needs a network fault (faults/network.ts
- * builds them): it hands back how to heal. Typed here so the JobManager fault
- * and its evidence are ready when a partition is.
- */
+/** How a JobManager is cut off from ZooKeeper; it hands back how to heal. */
 export type IsolateFromZooKeeper = (tb: Testbed, jobManager: NodeHandle) => Promise<{ heal(): Promise<void> }>;
 
+/**
+ * The JobManager's own link of the ZooKeeper proxy disabled (topology proxies
+ * jobmanager -> zookeeper): toxiproxy closes its connections and refuses new
+ * ones, while the TaskManagers, the client and the other JobManager keep
+ * theirs. Its ZooKeeper session then expires (6 s), its leadership with it.
+ */
+export const viaZooKeeperProxy: IsolateFromZooKeeper = async (tb, jobManager) => {
+  requireTopology(tb.cluster.topology, { ...HA, proxies: [{ from: 'jobmanager', to: 'zookeeper' }] }, 'isolate-jobmanager-leader');
+  const proxy = tb.cluster.zookeeperProxy;
+  const n = tb.cluster.jobManagers.indexOf(jobManager) + 1;
+  if (!proxy || n === 0) throw new Error(`isolate-jobmanager-leader: no ZooKeeper proxy link for ${jobManager.name}`);
+  await proxy.setEnabled(zookeeperLinkName(n), false);
+  return { heal: () => proxy.setEnabled(zookeeperLinkName(n), true) };
+};
+
 /** The leader cut off from ZooKeeper by `isolate`; returns the heal. The harness then talks to the standby. */
-export async function isolateJobManagerLeader(tb: Testbed, isolate: IsolateFromZooKeeper): Promise<{ index: number; heal(): Promise<void> }> {
+export async function isolateJobManagerLeader(tb: Testbed, isolate: IsolateFromZooKeeper): Promise<{ index: number; alias: string; heal(): Promise<void> }> {
   const leader = await currentLeader(tb, 'isolate-jobmanager-leader');
   const cut = await recorded(tb, 'fault', 'isolate-jobmanager-leader', leader.node.name, () => isolate(tb, leader.node), () => `leader ${leader.alias}`, await addressesOf(leader.node));
   tb.cluster.followJobManager(other(tb, leader.index));
-  return { index: leader.index, heal: () => recorded(tb, 'operation', 'heal-jobmanager-leader', leader.node.name, () => cut.heal()) };
+  return { index: leader.index, alias: leader.alias, heal: () => recorded(tb, 'operation', 'heal-jobmanager-leader', leader.node.name, () => cut.heal()) };
 }
 
 /**

@@ -5,7 +5,7 @@ import { FlinkRest, FlinkRestError } from '../containers/flink-rest.js';
 import { PLAYGROUND_JOB } from '../config/job-spec.js';
 import { waitFor } from '../containers/wait.js';
 import {
-  awaitLeader, killJobManagerLeader, pauseJobManagerLeader, restartZooKeeper, startJobManager, unpauseJobManager,
+  awaitLeader, isolateJobManagerLeader, killJobManagerLeader, pauseJobManagerLeader, restartZooKeeper, startJobManager, unpauseJobManager, viaZooKeeperProxy,
 } from '../faults/jobmanager.js';
 import { recorded } from '../faults/context.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
@@ -21,6 +21,8 @@ import { harnessRun, runScenario, type Scenario } from './harness/scenario.js';
 // went): the evidence is the leader znode and the restore (assertions/jobmanager-evidence.ts).
 
 const HA = { topology: { jobManagers: 2 as const } };
+/** HA with each JobManager's ZooKeeper link through a proxy: the leader can be cut from ZooKeeper alone. */
+const HA_ZOOKEEPER_PROXIED = { topology: { jobManagers: 2 as const, proxies: [{ from: 'jobmanager' as const, to: 'zookeeper' as const }] } };
 /** Event time 20x wall time: a window every 0.75 s, so the failover spans many windows of input. */
 const SPEEDUP = 20;
 /** How long the leader stays frozen: past the 6 s ZooKeeper session timeout, so its leadership goes. */
@@ -79,6 +81,16 @@ describe('JobManager HA (ZooKeeper)', () => {
           const paused = await pauseJobManagerLeader(s);
           const unpause = sleep(PAUSE_MS);
           return { previous: paused.alias, change: true, after: async () => (await unpause, unpauseJobManager(s, paused.index)) };
+        }),
+      );
+    });
+
+    test('the leader JobManager cut from ZooKeeper (its link of the ZooKeeper proxy disabled; TaskManagers keep theirs): the standby takes over, the job restores its latest checkpoint', async () => {
+      await runScenario('ha-leader-isolated-from-zookeeper', HA_ZOOKEEPER_PROXIED, (s) =>
+        failover(s, async () => {
+          const cut = await isolateJobManagerLeader(s, viaZooKeeperProxy);
+          // Healed once the standby leads and the job runs again: the old leader rejoins as the standby.
+          return { previous: cut.alias, change: true, after: () => cut.heal() };
         }),
       );
     });

@@ -39,7 +39,9 @@ export type Action =
   // The adaptive scheduler's rescale in place (PUT /jobs/<id>/resource-requirements): same job, no savepoint.
   | { kind: 'rescale-adaptive'; parallelism: number }
   // A toxic on every Flink-Kafka link of the proxy (topology kafkaProxy), removed within the step.
-  | { kind: 'kafka-toxic'; toxic: KafkaToxicKind };
+  | { kind: 'kafka-toxic'; toxic: KafkaToxicKind }
+  // The JobManager leader's own ZooKeeper link cut (topology zookeeperProxy), healed within the step.
+  | { kind: 'isolate-jobmanager-leader' };
 
 export type ActionKind = Action['kind'];
 
@@ -80,23 +82,27 @@ export interface ScheduleTopology {
   partitionable: boolean;
   /** Flink's Kafka traffic through toxiproxy (topology proxies taskmanager -> kafka): toxics can slow it. Absent: false. */
   kafkaProxy?: boolean;
+  /** Under HA, each JobManager's ZooKeeper link through toxiproxy (proxies jobmanager -> zookeeper): the leader can be cut from ZooKeeper alone. Absent: false. */
+  zookeeperProxy?: boolean;
 }
 
 /** Today's shape: one JobManager, one broker, one network. */
 export const SINGLE_NODE_TOPOLOGY: ScheduleTopology = { jobManagers: 1, brokers: 1, partitionable: false };
 
 export const describeTopology = (t: ScheduleTopology): string =>
-  `${t.jobManagers === 2 ? '2 JobManagers (ZooKeeper HA)' : '1 JobManager'}, ${t.brokers} broker(s)${t.partitionable ? ', partitionable network' : ''}${t.kafkaProxy ? ', Kafka through a proxy' : ''}`;
+  `${t.jobManagers === 2 ? '2 JobManagers (ZooKeeper HA)' : '1 JobManager'}, ${t.brokers} broker(s)${t.partitionable ? ', partitionable network' : ''}${t.kafkaProxy ? ', Kafka through a proxy' : ''}${t.zookeeperProxy ? ", JobManagers' ZooKeeper links through a proxy" : ''}`;
 
 /** The proxy link every Kafka toxic needs. */
 export const KAFKA_PROXY_LINK = { from: 'taskmanager', to: 'kafka' } as const;
+/** The proxy link that cuts a JobManager from ZooKeeper. */
+export const ZOOKEEPER_PROXY_LINK = { from: 'jobmanager', to: 'zookeeper' } as const;
 
 /** The cluster topology (containers/topology.ts) a schedule's shape asks for: kafkaProxy is the taskmanager -> kafka proxy. */
 export const clusterShape = (t: ScheduleTopology): Partial<Topology> => ({
   jobManagers: t.jobManagers,
   brokers: t.brokers,
   ...(t.partitionable ? { partitionable: true } : {}),
-  ...(t.kafkaProxy ? { proxies: [KAFKA_PROXY_LINK] } : {}),
+  ...(t.kafkaProxy || t.zookeeperProxy ? { proxies: [...(t.kafkaProxy ? [KAFKA_PROXY_LINK] : []), ...(t.zookeeperProxy ? [ZOOKEEPER_PROXY_LINK] : [])] } : {}),
 });
 
 /** What a schedule's environment offers a step: its topology, the job's sink and the JobManager's scheduler. */
@@ -158,6 +164,9 @@ export const LIMITS = {
  * read (no new leader, no restore): its run could only be inconclusive.
  */
 export const JOBMANAGER_PAUSE_S = 15;
+
+/** How long the leader stays cut from ZooKeeper: past its 6 s session, so its leadership goes and the standby's election completes. */
+export const JOBMANAGER_ISOLATION_S = 15;
 
 /** How long a broker stays paused: past KRaft's fencing of a silent broker (6 s here), so its leaderships move. */
 export const BROKER_PAUSE_S = 15;
@@ -262,6 +271,8 @@ export function environmentNeed(kind: ActionKind): EnvironmentNeed {
       return { topology: {}, checkpointing: true };
     case 'kafka-toxic':
       return { topology: { proxies: [KAFKA_PROXY_LINK] } };
+    case 'isolate-jobmanager-leader':
+      return { topology: { ...HA, proxies: [ZOOKEEPER_PROXY_LINK] } };
     default:
       return { topology: {} };
   }
@@ -314,6 +325,7 @@ export function precondition(m: ScheduleModel, a: Action): boolean {
     case 'cut-taskmanager-from-jobmanager':
     case 'isolate-broker':
     case 'kafka-toxic':
+    case 'isolate-jobmanager-leader':
       return jobExpectation(m) === 'running';
     case 'kill-partition-leader':
     case 'pause-partition-leader':
@@ -341,6 +353,7 @@ export function predictInfrastructure(a: Action): InfrastructurePrediction | und
   switch (a.kind) {
     case 'kill-jobmanager-leader':
     case 'pause-jobmanager-leader':
+    case 'isolate-jobmanager-leader':
       return { leader: 'new', restoresCheckpoint: true, brokersInSync: false };
     case 'restart-zookeeper':
       // Leadership is revoked and granted again (to either JobManager): the job is recovered from its checkpoints.
@@ -399,7 +412,8 @@ export function transition(m: ScheduleModel, a: Action, savepoint?: string): Sch
       break;
     case 'kill-jobmanager-leader':
     case 'pause-jobmanager-leader':
-      // The old leader comes back (started, unpaused) as the standby within the step.
+    case 'isolate-jobmanager-leader':
+      // The old leader comes back (started, unpaused, reconnected) as the standby within the step.
       next.leaderChanges++;
       next.infrastructureFaults++;
       break;
@@ -503,6 +517,8 @@ export function describeAction(a: Action): string {
       return `rescale-adaptive(p=${a.parallelism})`;
     case 'kafka-toxic':
       return `kafka-toxic(${describeToxic(a.toxic)}, ${KAFKA_TOXIC_S} s)`;
+    case 'isolate-jobmanager-leader':
+      return `isolate-jobmanager-leader(from ZooKeeper, ${JOBMANAGER_ISOLATION_S} s)`;
   }
 }
 
@@ -522,7 +538,7 @@ export function describeToxic(kind: KafkaToxicKind): string {
 export function describeModel(m: ScheduleModel): string {
   const tms = m.taskManagers.map((s, i) => `tm${i + 1} ${s}`).join(', ') || 'no TaskManagers';
   const t = m.environment.topology;
-  const single = t.jobManagers === 1 && t.brokers === 1 && !t.partitionable && !t.kafkaProxy;
+  const single = t.jobManagers === 1 && t.brokers === 1 && !t.partitionable && !t.kafkaProxy && !t.zookeeperProxy;
   const infrastructure = single ? '' : `; leader changes ${m.leaderChanges}; topology faults ${m.infrastructureFaults}`;
   const p = isAdaptive(m) ? `p<=${m.job.parallelism} (adaptive: ${effectiveParallelism(m)})` : `p=${m.job.parallelism}`;
   return `${tms}; ${availableSlots(m)} slot(s); job ${p} ${jobExpectation(m)}; savepoints ${m.savepoints.length}; kafka restarts ${m.kafkaRestarts}${infrastructure}`;

@@ -67,6 +67,8 @@ export const actionArbitraries: { [K in ActionKind]: fc.Arbitrary<Extract<Action
   'rescale-adaptive': fc.record({ kind: fc.constant('rescale-adaptive' as const), parallelism: fc.integer({ min: 1, max: LIMITS.maxParallelism }) }),
   // After it: only a topology with the Kafka proxy allows it (the proxied suite, 4 Dec 2026), no other suite's schedules changed.
   'kafka-toxic': fc.record({ kind: fc.constant('kafka-toxic' as const), toxic: fc.constantFrom<KafkaToxicKind>('latency', 'bandwidth', 'loss') }),
+  // Added with the HA topology's ZooKeeper proxy (4 Dec 2026): the HA suites' schedules changed with it, no other suite's.
+  'isolate-jobmanager-leader': fc.constant({ kind: 'isolate-jobmanager-leader' as const }),
 };
 
 export const DEFAULT_ENVIRONMENT: ScheduleEnvironment = { topology: SINGLE_NODE_TOPOLOGY, exactlyOnceSink: false };

@@ -28,8 +28,8 @@ export interface ScheduleSuite {
   scheduler?: 'default' | 'adaptive';
 }
 
-/** HA with ZooKeeper, a KRaft quorum of 3, Kafka on a network of its own. */
-export const HA_REPLICATED_TOPOLOGY: ScheduleTopology = { jobManagers: 2, brokers: 3, partitionable: true };
+/** HA with ZooKeeper (each JobManager's link through a proxy), a KRaft quorum of 3, Kafka on a network of its own. */
+export const HA_REPLICATED_TOPOLOGY: ScheduleTopology = { jobManagers: 2, brokers: 3, partitionable: true, zookeeperProxy: true };
 
 const SINGLE_NODE_SUITES: readonly ScheduleSuite[] = [
   {
@@ -70,49 +70,33 @@ const SINGLE_NODE_SUITES: readonly ScheduleSuite[] = [
   },
 ];
 
-/** The same job and sink on the HA, replicated topology: nightly only, its own seed offset. */
-const onHaReplicated = (base: ScheduleSuite, id: ScheduleSuite['id'], seedOffset: number): ScheduleSuite => ({
-  ...base,
-  id,
-  short: `ha-${base.short}`,
-  title: `${base.policy.sink} sink on 2 JobManagers (HA), 3 brokers, a partitionable network`,
-  seedOffset,
-  topology: HA_REPLICATED_TOPOLOGY,
-  nightlyOnly: true,
-});
+/** A nightly-only variant of a smoke suite: its own id, names and seed offset, and what else differs. */
+type Variant = Pick<ScheduleSuite, 'id' | 'short' | 'title' | 'seedOffset'> & Partial<Pick<ScheduleSuite, 'topology' | 'scheduler'>>;
+const nightlyVariant = (base: ScheduleSuite, variant: Variant): ScheduleSuite => ({ ...base, ...variant, nightlyOnly: true });
+
+/** The same job and sink on the HA, replicated topology. */
+const onHaReplicated = (base: ScheduleSuite, id: ScheduleSuite['id'], seedOffset: number): ScheduleSuite =>
+  nightlyVariant(base, { id, short: `ha-${base.short}`, title: `${base.policy.sink} sink on 2 JobManagers (HA), 3 brokers, a partitionable network`, seedOffset, topology: HA_REPLICATED_TOPOLOGY });
 
 /**
  * The playground job under the adaptive scheduler: the job runs at the slots
  * there are, and rescale-adaptive (resource requirements, no savepoint) joins
- * the mix. Nightly only, its own seed offset.
+ * the mix.
  */
-const ADAPTIVE_ALO: ScheduleSuite = {
-  ...SINGLE_NODE_SUITES[0]!,
-  id: 'adaptive-alo',
-  short: 'ad-alo',
-  title: 'at-least-once sink under the adaptive scheduler (rescale in place)',
-  seedOffset: 5,
-  nightlyOnly: true,
-  scheduler: 'adaptive',
-};
+const ADAPTIVE_ALO = nightlyVariant(SINGLE_NODE_SUITES[0]!, {
+  id: 'adaptive-alo', short: 'ad-alo', title: 'at-least-once sink under the adaptive scheduler (rescale in place)', seedOffset: 5, scheduler: 'adaptive',
+});
 
 /** One JobManager and broker, Flink's Kafka traffic through toxiproxy: latency, bandwidth limits and lossy links join the mix. */
 export const PROXIED_TOPOLOGY: ScheduleTopology = { ...SINGLE_NODE_TOPOLOGY, kafkaProxy: true };
 
 /**
  * The exactly-once sink over a slow, throttled or lossy Kafka link (its
- * transactions must commit through them), beside every step one broker
- * allows. Nightly only, its own seed offset.
+ * transactions must commit through them), beside every step one broker allows.
  */
-const PROXIED_EO: ScheduleSuite = {
-  ...SINGLE_NODE_SUITES[1]!,
-  id: 'proxied-eo',
-  short: 'px-eo',
-  title: 'exactly-once sink with Flink-Kafka links through a proxy (latency, bandwidth, loss)',
-  seedOffset: 6,
-  topology: PROXIED_TOPOLOGY,
-  nightlyOnly: true,
-};
+const PROXIED_EO = nightlyVariant(SINGLE_NODE_SUITES[1]!, {
+  id: 'proxied-eo', short: 'px-eo', title: 'exactly-once sink with Flink-Kafka links through a proxy (latency, bandwidth, loss)', seedOffset: 6, topology: PROXIED_TOPOLOGY,
+});
 
 export const SCHEDULE_SUITES: readonly ScheduleSuite[] = [
   ...SINGLE_NODE_SUITES,

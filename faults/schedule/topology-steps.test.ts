@@ -34,6 +34,7 @@ const topologyArb: fc.Arbitrary<ScheduleTopology> = fc.record({
   brokers: fc.constantFrom(1 as const, 3 as const),
   partitionable: fc.boolean(),
   kafkaProxy: fc.boolean(),
+  zookeeperProxy: fc.boolean(),
 });
 const environmentArb: fc.Arbitrary<ScheduleEnvironment> = fc.record({ topology: topologyArb, exactlyOnceSink: fc.boolean() });
 const anyAction: fc.Arbitrary<Action> = fc.oneof(...(Object.values(actionArbitraries) as fc.Arbitrary<Action>[]));
@@ -122,7 +123,7 @@ describe('steps of the topology: the arbitrary', () => {
       expect(kinds.has('restart-kafka')).toBe(false);
       expect(kinds.has('kill-transaction-coordinator')).toBe(env.exactlyOnceSink);
       expect(kinds.has('pause-transaction-coordinator')).toBe(env.exactlyOnceSink);
-      for (const k of ['kill-jobmanager-leader', 'pause-jobmanager-leader', 'restart-zookeeper', 'kill-partition-leader', 'pause-partition-leader', 'isolate-broker', 'rolling-restart-kafka', 'cut-taskmanager-from-kafka', 'cut-taskmanager-from-jobmanager']) {
+      for (const k of ['kill-jobmanager-leader', 'pause-jobmanager-leader', 'restart-zookeeper', 'kill-partition-leader', 'pause-partition-leader', 'isolate-broker', 'rolling-restart-kafka', 'cut-taskmanager-from-kafka', 'cut-taskmanager-from-jobmanager', 'isolate-jobmanager-leader']) {
         expect(kinds.has(k as ActionKind), k).toBe(true);
       }
     }
@@ -132,7 +133,7 @@ describe('steps of the topology: the arbitrary', () => {
     const env = suiteEnvironment(suiteById('ha-replicated-eo')!);
     const [s] = fc.sample(scheduleArbitrary({ maxCommands: 3, environment: env }), { seed: 9, numRuns: 1 });
     expect(s!.start.topology).toEqual(HA_REPLICATED_TOPOLOGY);
-    expect(describeSchedule(s!)[0]).toMatch(/; 2 JobManagers \(ZooKeeper HA\), 3 broker\(s\), partitionable network$/);
+    expect(describeSchedule(s!)[0]).toMatch(/; 2 JobManagers \(ZooKeeper HA\), 3 broker\(s\), partitionable network, JobManagers' ZooKeeper links through a proxy$/);
     // A failure that needs a JobManager kill keeps it through shrinking, on the same topology.
     const r = fc.check(
       fc.property(scheduleArbitrary({ maxCommands: 6, environment: env }), (x) => !actionsOf(x).some((a) => a.kind === 'kill-jobmanager-leader')),
@@ -288,5 +289,32 @@ describe('Kafka toxics as steps (the proxied suite)', () => {
     expect(describeModel(next)).toMatch(/topology faults 1$/);
     // Not on a job waiting for slots: it would show nothing of the toxic.
     expect(precondition(transition(m, { kind: 'kill-taskmanager', pick: 0, timing: 'now' }), a)).toBe(false);
+  });
+});
+
+describe('the leader cut from ZooKeeper as a step (HA suites)', () => {
+  test('isolate-jobmanager-leader needs HA and the JobManagers\' ZooKeeper proxy', () => {
+    const haNoProxy: ScheduleEnvironment = { topology: { jobManagers: 2, brokers: 3, partitionable: true }, exactlyOnceSink: false };
+    expect(environmentLacks(haNoProxy, 'isolate-jobmanager-leader').join('; ')).toMatch(/a proxy jobmanager -> zookeeper; this run has none/);
+    expect(environmentLacks({ topology: PROXIED_TOPOLOGY, exactlyOnceSink: true }, 'isolate-jobmanager-leader').join('; ')).toMatch(/jobManagers: 2 \(HA\)/);
+    expect(environmentLacks(HA_EO, 'isolate-jobmanager-leader')).toEqual([]);
+    expect(clusterShape(HA_REPLICATED_TOPOLOGY).proxies).toEqual([{ from: 'jobmanager', to: 'zookeeper' }]);
+  });
+
+  test('it predicts a new leader and a restore, and counts a leader change', () => {
+    const m = model(HA_EO);
+    const a: Action = { kind: 'isolate-jobmanager-leader' };
+    expect(precondition(m, a)).toBe(true);
+    expect(predictInfrastructure(a)).toEqual({ leader: 'new', restoresCheckpoint: true, brokersInSync: false });
+    const next = transition(m, a);
+    expect([next.leaderChanges, next.infrastructureFaults]).toEqual([m.leaderChanges + 1, m.infrastructureFaults + 1]);
+  });
+
+  test('the HA topology is built with the ZooKeeper proxy and read back as itself', () => {
+    const built = realEnvironment(
+      { jobManagers: 2, taskManagers: 1, slotsPerTaskManager: 2, brokers: 3, partitionable: true, proxies: [{ from: 'jobmanager', to: 'zookeeper' }] },
+      { checkpointing: true, eventTime: true },
+    );
+    expect(describeTopology(built.topology)).toBe(describeTopology(HA_REPLICATED_TOPOLOGY));
   });
 });

@@ -20,7 +20,7 @@ export interface JobManagerFaultRun {
 export async function runJobManagerFault(
   m: ScheduleModel,
   r: ScheduleReal,
-  a: Extract<Action, { kind: 'kill-jobmanager-leader' | 'pause-jobmanager-leader' | 'restart-zookeeper' }>,
+  a: Extract<Action, { kind: 'kill-jobmanager-leader' | 'pause-jobmanager-leader' | 'isolate-jobmanager-leader' | 'restart-zookeeper' }>,
   fault: () => Promise<JobManagerFaultRun>,
 ): Promise<void> {
   const { cluster } = r.world;

@@ -1,10 +1,11 @@
 import type fc from 'fast-check';
 import { HarnessError } from '../../../config/harness-error.js';
 import type { JobSpec } from '../../../config/job-spec.js';
-import { proxiesKafka, type Topology } from '../../../containers/topology.js';
+import { proxiesKafka, proxiesZooKeeper, type Topology } from '../../../containers/topology.js';
 import { describeAction, describeTopology, environmentLacks, precondition, type Action, type ScheduleEnvironment, type ScheduleModel } from '../model.js';
 import type { ScheduleReal } from '../real.js';
 import { runCutTaskManagerFromJobManager, runCutTaskManagerFromKafka } from './cut-taskmanager.js';
+import { runIsolateJobManagerLeader } from './isolate-jobmanager-leader.js';
 import { runKafkaToxic } from './kafka-toxic.js';
 import { runKillJobManagerLeader } from './kill-jobmanager-leader.js';
 import { runKillPartitionLeader } from './kill-partition-leader.js';
@@ -80,6 +81,8 @@ export class ScheduleCommand implements fc.AsyncCommand<ScheduleModel, ScheduleR
         return runRescaleAdaptive(m, r, a);
       case 'kafka-toxic':
         return runKafkaToxic(m, r, a);
+      case 'isolate-jobmanager-leader':
+        return runIsolateJobManagerLeader(m, r, a);
     }
   }
 
@@ -90,7 +93,7 @@ export class ScheduleCommand implements fc.AsyncCommand<ScheduleModel, ScheduleR
 
 /** The environment the real cluster and job give: run-schedule refuses a schedule whose topology the cluster was not built as. */
 export const realEnvironment = (t: Topology, spec: JobSpec): ScheduleEnvironment => ({
-  topology: { jobManagers: t.jobManagers, brokers: t.brokers, partitionable: t.partitionable === true, ...(proxiesKafka(t) ? { kafkaProxy: true } : {}) },
+  topology: { jobManagers: t.jobManagers, brokers: t.brokers, partitionable: t.partitionable === true, ...(proxiesKafka(t) ? { kafkaProxy: true } : {}), ...(proxiesZooKeeper(t) ? { zookeeperProxy: true } : {}) },
   exactlyOnceSink: spec.exactlyOnce === true,
 });
 
