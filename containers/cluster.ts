@@ -97,7 +97,9 @@ export class Cluster {
     const networks = await createClusterNetworks(at.network, full.topology.partitionable === true, nodeLabels(spec.runId, spec.scenario));
     const kafkaAt = { ...at, network: networks.kafka };
     const proxied = proxiesKafka(full.topology);
-    if (proxied && !full.toxiproxyImage) throw new HarnessError('The topology has a proxy in front of Kafka, but no toxiproxy image was given.', 'Build it with ensureToxiproxyImage (prepareImages does) and pass toxiproxyImage.');
+    if ((proxied || full.zookeeperProxied) && !full.toxiproxyImage) {
+      throw new HarnessError(`The topology has a proxy ${proxied ? 'in front of Kafka' : 'between the JobManagers and ZooKeeper'}, but no toxiproxy image was given.`, 'Build it with ensureToxiproxyImage (prepareImages does, in the nightly tier) and pass toxiproxyImage.');
+    }
     const startedNodes: NodeHandle[] = [];
     const ha = full.topology.jobManagers === 2;
     if (ha && !full.zookeeperImage) {
