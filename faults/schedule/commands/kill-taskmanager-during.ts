@@ -73,6 +73,18 @@ async function killDuringStop(m: ScheduleModel, r: ScheduleReal, a: KillDuring):
   endStep(r, step, m, observed);
 }
 
+/**
+ * The resumed job has reached its restore: tasks DEPLOYING or INITIALIZING, or
+ * (a restore over before the first look) every task RUNNING. A job just
+ * submitted can list no tasks yet: "all of none RUNNING" is not a restore
+ * (seen on a cluster: the kill landed before any deployment and hit nothing).
+ */
+export function restoreReached(j: Pick<JobDetails, 'status-counts' | 'vertices'>): boolean {
+  const c = j['status-counts'];
+  const tasks = j.vertices.reduce((n, v) => n + v.parallelism, 0);
+  return tasks > 0 && ((c.DEPLOYING ?? 0) + (c.INITIALIZING ?? 0) > 0 || (c.RUNNING ?? 0) === tasks);
+}
+
 async function killDuringRestore(m: ScheduleModel, r: ScheduleReal, a: KillDuring): Promise<void> {
   const { cluster } = r.world;
   const step = beginStep(r, a, `job ${r.jobId}`);
@@ -82,10 +94,7 @@ async function killDuringRestore(m: ScheduleModel, r: ScheduleReal, a: KillDurin
   expectSavepointOnHost(stopped.hostPath);
   r.jobId = (await submitJob(r.world, r.spec, { via: 'rest', savepoint: stopped.location, parallelism: m.job.parallelism })).jobId;
   // The restore: tasks DEPLOYING or INITIALIZING (restoring state). A restore over before the first look is said, not hidden.
-  const during = await whenJob(r, 'tasks of the resumed job DEPLOYING or INITIALIZING', (j) => {
-    const c = j['status-counts'];
-    return (c.DEPLOYING ?? 0) + (c.INITIALIZING ?? 0) > 0 || (c.RUNNING ?? 0) === j.vertices.reduce((n, v) => n + v.parallelism, 0);
-  });
+  const during = await whenJob(r, 'tasks of the resumed job DEPLOYING or INITIALIZING', restoreReached);
   const restoring = (during['status-counts'].DEPLOYING ?? 0) + (during['status-counts'].INITIALIZING ?? 0);
   // The target among the TaskManagers the resumed job's tasks were deployed to.
   const { index, resolved, hosted, node } = await target(m, r, a);
