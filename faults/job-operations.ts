@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { CHECKPOINTS_DIR, SAVEPOINTS_DIR, type Cluster } from '../containers/cluster.js';
 import type { CliResult } from '../containers/flink-cli.js';
+import type { JobDetails } from '../containers/flink-rest.js';
 import { programArgs, type JobSpec } from '../config/job-spec.js';
 import { restoreModeCliArgs, restoreModeRestField, savepointFormatCliArgs, savepointFormatRestField } from '../containers/profiles/flink-options.js';
 import { StopWaiting, waitFor } from '../containers/wait.js';
@@ -185,4 +186,13 @@ export function hostPathOf(cluster: Cluster, location: string): string {
     if (!rel.startsWith('..') && !path.isAbsolute(rel)) return path.join(onHost, rel);
   }
   return inContainer;
+}
+
+/** Polls the job fast (every 20 ms) until `pred` holds: the lifecycle moments (deploying, restoring) last tens of milliseconds. */
+export function whenJob(tb: Testbed, jobId: string, what: string, pred: (j: JobDetails) => boolean, timeoutMs = 30_000): Promise<JobDetails> {
+  return waitFor(what, async (seen) => {
+    const j = await tb.cluster.rest.job(jobId);
+    seen(`${j.state} ${JSON.stringify(j['status-counts'])}`);
+    return pred(j) ? j : undefined;
+  }, { timeoutMs, intervalMs: 20, diagnose: () => tb.cluster.diagnose(jobId) });
 }

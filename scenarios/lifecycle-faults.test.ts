@@ -1,14 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { expectVerdictOk } from '../assertions/expect-verdict.js';
-import type { JobDetails } from '../containers/flink-rest.js';
 import { PLAYGROUND_JOB } from '../config/job-spec.js';
 import { waitFor } from '../containers/wait.js';
-import { hostPathOf, stopWithSavepoint, stopWithSavepointDuring, submitJob, waitForJobRunning, waitForRestore } from '../faults/job-operations.js';
+import { hostPathOf, stopWithSavepoint, stopWithSavepointDuring, submitJob, waitForJobRunning, waitForRestore, whenJob } from '../faults/job-operations.js';
 import { killTaskManager, startTaskManager } from '../faults/taskmanager.js';
 import { FRESH_REST_PROPERTIES } from './harness/fault-timing.js';
 import { waitForJobState } from './harness/job-lifecycle.js';
 import { waitForCheckpointsAndOutput } from './harness/output-progress.js';
-import { harnessRun, runScenario, type Scenario } from './harness/scenario.js';
+import { harnessRun, runScenario } from './harness/scenario.js';
 
 // Faults during lifecycle operations (#10 part 2): a TaskManager killed
 // while Flink stops a job with a savepoint, while it restores one, and while a
@@ -26,15 +25,6 @@ import { harnessRun, runScenario, type Scenario } from './harness/scenario.js';
 
 const nightly = harnessRun().settings.tier === 'nightly';
 const SPEEDUP = 20;
-
-/** Polls fast until `pred` holds for the job (the moments here last tens of milliseconds). */
-async function whenJob(s: Scenario, jobId: string, what: string, pred: (j: JobDetails) => boolean, timeoutMs = 30_000): Promise<JobDetails> {
-  return waitFor(what, async (seen) => {
-    const j = await s.cluster.rest.job(jobId);
-    seen(`${j.state} ${JSON.stringify(j['status-counts'])}`);
-    return pred(j) ? j : undefined;
-  }, { timeoutMs, intervalMs: 20, diagnose: () => s.cluster.diagnose(jobId) });
-}
 
 describe.runIf(nightly)('faults during lifecycle operations', () => {
   test('a TaskManager killed during stop-with-savepoint: the stop fails and the job restarts, or the savepoint completed first', async () => {

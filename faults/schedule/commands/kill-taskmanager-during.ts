@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { JobDetails } from '../../../containers/flink-rest.js';
 import { waitFor } from '../../../containers/wait.js';
-import { stopWithSavepoint, stopWithSavepointDuring, submitJob, waitForRestore } from '../../job-operations.js';
+import { stopWithSavepoint, stopWithSavepointDuring, submitJob, waitForRestore, whenJob } from '../../job-operations.js';
 import { killTaskManager } from '../../taskmanager.js';
 import { expectClusterMatchesModel, expectFailover, expectSavepointOnHost, hostsTasks, restartsNow, samePath } from '../checks.js';
 import { jobExpectation, resolveTaskManager, runningTaskManagers, transition, type Action, type ScheduleModel } from '../model.js';
@@ -94,7 +94,7 @@ async function killDuringRestore(m: ScheduleModel, r: ScheduleReal, a: KillDurin
   expectSavepointOnHost(stopped.hostPath);
   r.jobId = (await submitJob(r.world, r.spec, { via: 'rest', savepoint: stopped.location, parallelism: m.job.parallelism })).jobId;
   // The restore: tasks DEPLOYING or INITIALIZING (restoring state). A restore over before the first look is said, not hidden.
-  const during = await whenJob(r, 'tasks of the resumed job DEPLOYING or INITIALIZING', restoreReached);
+  const during = await whenJob(r.world, r.jobId, 'tasks of the resumed job DEPLOYING or INITIALIZING', restoreReached, bound(r, 60_000));
   const restoring = (during['status-counts'].DEPLOYING ?? 0) + (during['status-counts'].INITIALIZING ?? 0);
   // The target among the TaskManagers the resumed job's tasks were deployed to.
   const { index, resolved, hosted, node } = await target(m, r, a);
@@ -167,12 +167,3 @@ async function begin(m: ScheduleModel, r: ScheduleReal, a: KillDuring) {
   return { ...t, step: beginStep(r, a, t.node.name) };
 }
 
-/** Polls fast until `pred` holds for the job (the moments here last tens of milliseconds). */
-function whenJob(r: ScheduleReal, what: string, pred: (j: JobDetails) => boolean): Promise<JobDetails> {
-  const { cluster } = r.world;
-  return waitFor(what, async (seen) => {
-    const j = await cluster.rest.job(r.jobId);
-    seen(`${j.state} ${JSON.stringify(j['status-counts'])}`);
-    return pred(j) ? j : undefined;
-  }, { timeoutMs: bound(r, 60_000), intervalMs: 20, diagnose: () => cluster.diagnose(r.jobId) });
-}
