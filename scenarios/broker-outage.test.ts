@@ -81,11 +81,13 @@ describe('broker outage', () => {
   test(`the job restarts while Kafka does not answer, longer than its idleness timeout: no window is lost when the broker answers again`, async () => {
     /**
      * How long the restarted job sits with its tasks up and no broker: well past
-     * its idleness timeout (ClickEventCount.IDLENESS, 5 s), and past the Kafka
-     * clients' request timeout (30 s), so they log losing the broker (the
-     * pause's evidence).
+     * its idleness timeout (ClickEventCount.IDLENESS, 5 s), and well past the
+     * Kafka clients' request timeout (30 s), so they log losing the broker (the
+     * pause's evidence). 30 s was a race: the producer's first request-timeout
+     * line came 15 ms before the unpause in one campaign run, and never in
+     * another (inconclusive, `fault.pause-kafka.no-effect`; 4 Dec).
      */
-    const IDLE_FOR_MS = 30_000;
+    const IDLE_FOR_MS = 45_000;
     await runScenario('broker-outage-restart', {}, async (s) => {
       const { jobId } = await submitJob(s, PLAYGROUND_JOB, { via: 'cli' });
       await waitForJobRunning(s, jobId);
