@@ -41,7 +41,7 @@ const propertiesText = (spec: FlinkNodeSpec, jobManager?: number) =>
   flinkPropertiesText({
     ...(spec.highAvailability ? highAvailabilityProperties() : {}),
     ...spec.flinkProperties,
-    ...(spec.highAvailability && spec.zookeeperProxied && jobManager !== undefined ? { 'high-availability.zookeeper.quorum': proxiedZooKeeperQuorum(jobManager) } : {}),
+    ...(spec.zookeeperProxied && jobManager !== undefined ? { 'high-availability.zookeeper.quorum': proxiedZooKeeperQuorum(jobManager) } : {}),
   });
 
 /** The address nodes are configured with; under HA they find the leader through ZooKeeper instead. */

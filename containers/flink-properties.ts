@@ -45,13 +45,6 @@ export function flinkPropertiesText(extra?: Record<string, string>): string {
     .join('\n');
 }
 
-/**
- * JobManager HA with ZooKeeper (1.20 and 2.x key names). The session timeout
- * is short (6 s; Flink's default 60 s, which ZooKeeper would cap at 20 ticks):
- * a killed leader's ephemeral znodes go, and a standby takes over, within
- * seconds. Suspended connections are not tolerated (Flink's default): a
- * ZooKeeper restart revokes leadership, as in production.
- */
 /** The ZooKeeper proxy's name, and JobManager n's own link through it (topology proxies jobmanager -> zookeeper). */
 export const ZOOKEEPER_PROXY_HOST = 'zookeeper-proxy';
 export const zookeeperProxyPort = (n: number) => 21810 + n;
@@ -59,6 +52,13 @@ export const zookeeperProxyPort = (n: number) => 21810 + n;
 /** JobManager n's ZooKeeper address when it goes through its own proxy link. */
 export const proxiedZooKeeperQuorum = (n: number) => `${ZOOKEEPER_PROXY_HOST}:${zookeeperProxyPort(n)}`;
 
+/**
+ * JobManager HA with ZooKeeper (1.20 and 2.x key names). The session timeout
+ * is short (6 s; Flink's default 60 s, which ZooKeeper would cap at 20 ticks):
+ * a killed leader's ephemeral znodes go, and a standby takes over, within
+ * seconds. Suspended connections are not tolerated (Flink's default): a
+ * ZooKeeper restart revokes leadership, as in production.
+ */
 export function highAvailabilityProperties(): Record<string, string> {
   return {
     'high-availability.type': 'zookeeper',

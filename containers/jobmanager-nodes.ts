@@ -2,7 +2,6 @@ import type { FlinkRest } from './flink-rest.js';
 import { startJobManager, type FlinkNodeSpec } from './flink-nodes.js';
 import type { NodeHandle } from './node-handle.js';
 import type { NodePlacement } from './node-start.js';
-import { HarnessError } from '../config/harness-error.js';
 import type { Toxiproxy } from './toxiproxy.js';
 import { startZooKeeper, startZooKeeperProxy, type ZooKeeperNode } from './zookeeper-nodes.js';
 
@@ -31,8 +30,8 @@ export async function startJobManagers(
   // Before the JobManagers: their quorum is their link of the proxy.
   let zookeeperProxy: Toxiproxy | undefined;
   if (spec.zookeeperProxied) {
-    if (!spec.toxiproxyImage) throw new HarnessError('The topology has a proxy jobmanager -> zookeeper, but no toxiproxy image was given.', 'Build it with ensureToxiproxyImage (prepareImages does) and pass toxiproxyImage.');
-    zookeeperProxy = await startZooKeeperProxy(spec.toxiproxyImage, at, 2);
+    // Cluster.start refuses a proxied topology without the image before anything starts.
+    zookeeperProxy = await startZooKeeperProxy(spec.toxiproxyImage!, at, 2);
     started(zookeeperProxy.node);
   }
   const results = await Promise.allSettled([one(1), one(2)]);

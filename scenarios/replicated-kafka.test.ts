@@ -6,6 +6,7 @@ import { PLAYGROUND_JOB, TRANSACTIONAL_ID_PREFIX, type JobSpec } from '../config
 import { sleep, waitFor } from '../containers/wait.js';
 import { killPartitionLeader, killTransactionCoordinator, pausePartitionLeader, restartBroker, rollingRestartKafka } from '../faults/broker-leader.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
+import { BROKER_PAUSE_S } from '../faults/schedule/model.js';
 import type { OraclePolicy } from '../history/types.js';
 import { writePhaseOne } from './harness/input-phases.js';
 import { newestWindowStart } from './harness/output-progress.js';
@@ -24,8 +25,6 @@ const EXACTLY_ONCE_JOB: JobSpec = { checkpointing: true, eventTime: true, exactl
 const POLICY: OraclePolicy = { sink: 'exactly-once', time: 'event-time' };
 const WINDOWS = 8;
 const PHASE_1_WINDOWS = 3;
-/** Past KRaft's fencing of a silent broker (6 s here): input-0's leadership moves while the generator writes. */
-const BROKER_PAUSE_MS = 15_000;
 const nightly = () => harnessRun().settings.tier === 'nightly';
 
 /** Phase 1 committed, phase 2 being written; `fault` runs while the sink's transactions are open, then the run is judged. */
@@ -104,7 +103,8 @@ describe("replicated Kafka (3 brokers) under the harness's own input", () => {
       // Paused first, then written to: the requests for input-0 hang on its
       // leader while another broker answers for input-1, until KRaft fences the
       // paused broker and input-0 moves (the case kafkajs's retry mishandles).
-      const pausing = pausePartitionLeader(s, BROKER_PAUSE_MS, 'input', 0);
+      // The schedules' pause: past KRaft's fencing of a silent broker (6 s), so input-0 moves while the generator writes.
+      const pausing = pausePartitionLeader(s, BROKER_PAUSE_S * 1_000, 'input', 0);
       await sleep(1_000);
       generator.resume();
       const paused = await pausing;
