@@ -30,13 +30,13 @@ try {
     process.stdout.write(`${availableScenarios().join('\n')}\n`);
     process.exit(0);
   }
-  // --job: the declaration is checked here (one error naming the field), then the own-job scenarios run it.
+  // --job: the declaration is checked here (one error naming the field), then the own-job scenarios and its fault schedules (suite own-job) run it.
   if (opts.job) {
     process.env.HARNESS_JOB = path.resolve(opts.job);
     const job = loadJobDeclaration(process.env.HARNESS_JOB);
     process.stderr.write(`Job ${job.name}: ${job.entryClass} (${job.jar === 'builtin' ? 'the harness\'s own jar' : job.jar}), ${job.sink}, reference: ${job.reference}\n`);
   }
-  const files = selectScenarios(opts.scenario ?? (opts.job ? ['own-job'] : []), availableScenarios());
+  const files = selectScenarios(opts.scenario ?? (opts.job ? ['own-job', 'fault-schedules'] : []), availableScenarios());
   if (opts.flinkVersion) process.env.FLINK_VERSION = opts.flinkVersion;
   if (opts.nightly) process.env.HARNESS_TIER = 'nightly';
   if (opts.profile) process.env.HARNESS_PROFILE = opts.profile;

@@ -42,8 +42,10 @@ export class FlinkCli {
     return this.run(['list']);
   }
   /** `flink run -d [-s savepoint] [-p n] <jar> <args>`; the job id is parsed from its output. */
-  async submit(programArgs: string[], options: { savepoint?: string; parallelism?: number; restoreArgs?: string[] } = {}): Promise<CliResult & { jobId?: string }> {
+  async submit(programArgs: string[], options: { savepoint?: string; parallelism?: number; restoreArgs?: string[]; entryClass?: string } = {}): Promise<CliResult & { jobId?: string }> {
     const args = ['run', '-d'];
+    // A declared job's main class (else the jar manifest's).
+    if (options.entryClass) args.push('-c', options.entryClass);
     // restoreArgs: the profile's `-claimMode <m>` (2.x) or `-restoreMode <m>` (1.20), only with a snapshot.
     if (options.savepoint) args.push('-s', options.savepoint, ...(options.restoreArgs ?? []));
     if (options.parallelism) args.push('-p', String(options.parallelism));

@@ -332,7 +332,7 @@ export class FlinkRest {
    */
   async runJar(
     jarId: string,
-    options: { programArgs: string | string[]; savepointPath?: string; parallelism?: number; allowNonRestoredState?: boolean; jobName?: string; restoreFields?: Record<string, string> },
+    options: { programArgs: string | string[]; savepointPath?: string; parallelism?: number; allowNonRestoredState?: boolean; jobName?: string; restoreFields?: Record<string, string>; entryClass?: string },
   ): Promise<string> {
     // `programArgsList` (since Flink 1.7): Flink 2.x dropped the string `programArgs`
     // and silently ignores it, running the job with no arguments at all.
@@ -341,6 +341,7 @@ export class FlinkRest {
     // restoreFields: the profile's `claimMode` (2.x) or `restoreMode` (1.20), only with a snapshot.
     if (options.savepointPath) Object.assign(body, { savepointPath: options.savepointPath, ...options.restoreFields });
     if (options.parallelism) body.parallelism = options.parallelism;
+    if (options.entryClass) body.entryClass = options.entryClass;
     if (options.allowNonRestoredState !== undefined) body.allowNonRestoredState = options.allowNonRestoredState;
     const before = new Set((await this.jobOverviews()).map((j) => j.jid));
     const named = options.jobName ? ` named ${options.jobName}` : '';

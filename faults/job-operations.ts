@@ -2,7 +2,7 @@ import path from 'node:path';
 import { CHECKPOINTS_DIR, SAVEPOINTS_DIR, type Cluster } from '../containers/cluster.js';
 import type { CliResult } from '../containers/flink-cli.js';
 import type { JobDetails } from '../containers/flink-rest.js';
-import { programArgs, type JobSpec } from '../config/job-spec.js';
+import { programArgs, type ArgValues, type JobSpec } from '../config/job-spec.js';
 import { restoreModeCliArgs, restoreModeRestField, savepointFormatCliArgs, savepointFormatRestField } from '../containers/profiles/flink-options.js';
 import { StopWaiting, waitFor } from '../containers/wait.js';
 import { recorded, type Testbed } from './context.js';
@@ -27,11 +27,16 @@ export function submissionTarget(name: string, options: { savepoint?: string; pa
   return `${name}${options.savepoint ? ` from ${path.basename(options.savepoint)}` : ''}${options.parallelism ? ` p=${options.parallelism}` : ''}`;
 }
 
-/** Submits the job (optionally from a savepoint, with a parallelism) through the `flink` CLI or REST. */
+/**
+ * Submits the job (optionally from a savepoint, with a parallelism) through
+ * the `flink` CLI or REST. A declared job's spec brings its entry class, name
+ * and argument template; `values` fill the template's placeholders (a
+ * reference run's consumer group).
+ */
 export async function submitJob(
   tb: Testbed,
   spec: JobSpec,
-  options: { via?: Via; savepoint?: string; parallelism?: number } = {},
+  options: { via?: Via; savepoint?: string; parallelism?: number; values?: Partial<ArgValues> } = {},
 ): Promise<Submission> {
   const via = options.via ?? 'cli';
   const jobName = spec.jobName ?? JOB_NAME;
@@ -42,12 +47,12 @@ export async function submitJob(
     `submit-job-${via}`,
     target,
     async () => {
-      const args = programArgs(spec);
+      const args = programArgs(spec, undefined, { ...(options.parallelism ? { parallelism: String(options.parallelism) } : {}), ...options.values });
       const p = tb.profile;
       let submission: Submission;
       if (via === 'cli') {
         const restoreArgs = p ? restoreModeCliArgs(p.profile.restoreMode, p.release) : [];
-        const cli = await tb.cluster.cli.submit(args, { savepoint: options.savepoint, parallelism: options.parallelism, restoreArgs });
+        const cli = await tb.cluster.cli.submit(args, { savepoint: options.savepoint, parallelism: options.parallelism, restoreArgs, entryClass: spec.entryClass });
         if (cli.exitCode !== 0 || !cli.jobId) {
           throw new Error(`flink run failed (exit ${cli.exitCode}):\n${cli.stdout.slice(-2_000)}\n${cli.stderr.slice(-2_000)}`);
         }
@@ -58,7 +63,8 @@ export async function submitJob(
           programArgs: args,
           savepointPath: options.savepoint,
           parallelism: options.parallelism,
-          jobName: JOB_NAME,
+          jobName,
+          entryClass: spec.entryClass,
           ...(p ? { restoreFields: restoreModeRestField(p.profile.restoreMode, p.release) } : {}),
         });
         submission = { jobId, via };

@@ -4,14 +4,16 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { expectVerdictFails } from '../assertions/expect-verdict.js';
 import { info } from '../config/progress.js';
-import { loadSettings } from '../config/settings.js';
+import { cacheDir, loadSettings, REPO_ROOT } from '../config/settings.js';
+import { DEDUP_JOB } from '../config/job-spec.js';
+import { ensureJobJar } from '../containers/images/job-jar.js';
 import { describeSchedule, extractReplayPath, replayCommand } from '../faults/schedule/describe-schedule.js';
 import { PathTracker, ShrinkBudget } from '../faults/schedule/fast-check-path.js';
 import { describeSteps, type ScheduleReal } from '../faults/schedule/real.js';
 import { runSchedule, withTimeout } from '../faults/schedule/run-schedule.js';
 import { scheduleArbitrary, type Schedule } from '../faults/schedule/schedule-arbitrary.js';
-import { ScheduleVerdictFailed } from '../faults/schedule/schedule-failure.js';
-import { SCHEDULE_SUITES, suiteEnvironment, suiteRunsIn, suiteSeed, suiteTestName, type ScheduleSuite } from '../faults/schedule/suites.js';
+import { ScheduleOutcomeFailed, ScheduleVerdictFailed } from '../faults/schedule/schedule-failure.js';
+import { declaredSuite, SCHEDULE_SUITES, suiteEnvironment, suiteRunsIn, suiteSeed, suiteTestName, type ScheduleSuite } from '../faults/schedule/suites.js';
 import { SINGLE_NODE_TOPOLOGY, clusterShape, describeTopology } from '../faults/schedule/model.js';
 import type { ScenarioResult } from '../reports/run-report.js';
 import { profileNamed, releaseCapabilities } from '../containers/profiles/profile.js';
@@ -20,6 +22,9 @@ import { fits, profilesFitting } from './harness/profile-draw.js';
 import { harnessRun, runScenario } from './harness/scenario.js';
 import { markInconclusive } from './harness/scenario-outcome.js';
 import type { ScenarioOutcome } from '../assertions/outcome.js';
+import { clickWorkload } from '../faults/schedule/click-workload.js';
+import { imagesFor, judgeOwnJob, ownJob, type OwnJob } from './harness/own-job.js';
+import { declaredWorkload, type DeclaredWorkload } from './harness/own-job-schedule.js';
 
 // Issue 5: property-based fault schedules. fast-check generates schedules of
 // operations and faults (model-based: each step has a precondition on the
@@ -47,17 +52,26 @@ interface RunRecord {
   outcome?: string;
 }
 
-for (const suite of SCHEDULE_SUITES) {
+/** A declaration given (`npm start -- --job`, HARNESS_JOB): only the own-job suite runs, on that job. */
+const declaredJob = Boolean(process.env.HARNESS_JOB);
+
+for (const listed of SCHEDULE_SUITES) {
+  const suite = listed;
   const replay = configured.scheduleReplay?.suite === suite.id ? configured.scheduleReplay : undefined;
   // A replay runs only its suite; the HA suites run nightly (or when replayed), never in smoke.
-  const skipped = configured.scheduleReplay !== undefined ? !replay : !suiteRunsIn(suite, configured.tier);
+  const skipped = configured.scheduleReplay !== undefined ? !replay : !suiteRunsIn(suite, configured.tier, declaredJob);
   const runs = replay ? 1 : suite.control ? configured.scheduleControlRuns : configured.scheduleRuns;
   const shrinkBudgetMs = suite.control ? 0 : configured.scheduleShrinkBudgetMs;
   const timeout = runs * (configured.scheduleRunBudgetMs + 30_000) + shrinkBudgetMs + GRACE_MS;
 
   describe.skipIf(skipped)('fault schedules', () => {
-    test(suiteTestName(suite), { timeout }, async ({ skip }) => {
+    test(suiteTestName(listed), { timeout }, async ({ skip }) => {
       const { settings, runDir } = harnessRun();
+      // The own-job suite's job is the declaration's, read only when the suite runs.
+      const own = listed.declared ? ownJob() : undefined;
+      const suite = own ? declaredSuite(listed, own.spec) : listed;
+      // The dedup mutant is a build of the harness's own jar: a team's own job has none.
+      if (own && suite.mutant && own.declaration.entryClass !== DEDUP_JOB.entryClass) return skip(`the ${suite.mutant} control runs on the built-in dedup job only, not on ${own.declaration.name}`);
       const profiles = scheduleProfiles(suite);
       if (typeof profiles === 'string') return skip(profiles);
       const seed = replay?.seed ?? suiteSeed(settings.seed, suite);
@@ -81,7 +95,7 @@ for (const suite of SCHEDULE_SUITES) {
           info(`fault schedule [${suite.id}] path ${p} (${phase}):\n  ${record.schedule.join('\n  ')}`);
           const t = Date.now();
           try {
-            await runOne(suite, schedule, { seed, path: p, phase, maxCommands: settings.scheduleMaxCommands, replayPath: phase === 'replay' ? replay?.replayPath : undefined }, record);
+            await runOne(suite, own, schedule, { seed, path: p, phase, maxCommands: settings.scheduleMaxCommands, replayPath: phase === 'replay' ? replay?.replayPath : undefined }, record);
           } catch (e) {
             tracker.failed();
             shrinkBudget.failed();
@@ -109,7 +123,7 @@ for (const suite of SCHEDULE_SUITES) {
         : replay && details.counterexamplePath === replay.path
           ? replay.replayPath
           : extractReplayPath(String(counterexample.commands));
-      const replayCmd = details.counterexamplePath ? replayCommand({ suite: suite.id, seed: details.seed, path: details.counterexamplePath, maxCommands: settings.scheduleMaxCommands, replayPath }) : undefined;
+      const replayCmd = details.counterexamplePath ? replayCommand({ suite: suite.id, seed: details.seed, path: details.counterexamplePath, maxCommands: settings.scheduleMaxCommands, replayPath, job: declarationArg(own) }) : undefined;
       const summary = {
         suite: suite.id,
         topology: describeTopology(suite.topology),
@@ -138,6 +152,13 @@ for (const suite of SCHEDULE_SUITES) {
         // Teeth: the same property must catch the job that loses state on a restart.
         expect(details.failed, `the negative control found no counterexample in ${runs} schedule(s): the property cannot fail\n${summary.runs.join('\n')}`).toBe(true);
         const error = details.errorInstance;
+        if (own) {
+          // The declared job's control: the differential oracle or the id check rejects it.
+          expect(error, `the control failed, but not by the oracle:\n${String((error as Error)?.stack ?? error)}`).toBeInstanceOf(ScheduleOutcomeFailed);
+          const codes = (error as ScheduleOutcomeFailed).outcome.reasons.filter((r) => r.effect === 'fail').map((r) => r.code);
+          expect(codes.some((c) => /^(differential|record-ids)\./.test(c)), `rejected by ${codes.join(', ')}`).toBe(true);
+          return;
+        }
         expect(error, `the control failed, but not by the oracle:\n${String((error as Error)?.stack ?? error)}`).toBeInstanceOf(ScheduleVerdictFailed);
         expectVerdictFails((error as ScheduleVerdictFailed).verdict, ['missing', 'wrong-count']);
         return;
@@ -166,13 +187,15 @@ for (const suite of SCHEDULE_SUITES) {
 
 async function runOne(
   suite: ScheduleSuite,
+  /** The own-job suite's declared job (else Click Event Count under the window oracle). */
+  own: OwnJob | undefined,
   schedule: Schedule,
   where: { seed: number; path: string; phase: RunRecord['phase']; maxCommands: number; replayPath?: string },
   record: RunRecord,
 ): Promise<void> {
   const budget = harnessRun().settings.scheduleRunBudgetMs;
   const deadline = Date.now() + budget;
-  let rejected: ScheduleVerdictFailed | undefined;
+  let rejected: ScheduleVerdictFailed | ScheduleOutcomeFailed | undefined;
   // Inconclusive runs are recorded, not skipped: a skip inside the property would read as a counterexample.
   let decided: ScenarioOutcome | undefined;
   const onOutcome = (o: ScenarioOutcome) => {
@@ -185,15 +208,21 @@ async function runOne(
   const shape = describeTopology(topology) === describeTopology(SINGLE_NODE_TOPOLOGY) ? {} : { topology: clusterShape(topology) };
   // Fresh REST answers (the lifecycle steps watch moments of tens of milliseconds); the adaptive suite's rescales without 30 s waits.
   const flinkProperties = { ...FRESH_REST_PROPERTIES, ...(suite.scheduler === 'adaptive' ? adaptiveRescaleProperties(harnessRun().images.release.version) : {}) };
-  const running = runScenario(record.scenario, { outputIsolation: suite.isolation, inconclusive: 'record', onOutcome, profile: schedule.start.profile, flinkProperties, ...shape }, async (s) => {
-    if (suite.control) s.extra.negativeControl = 'job without --checkpointing: the oracle must reject this run (missing or wrong counts)';
+  const { images: runImages, settings } = harnessRun();
+  // The own-job control runs the mutant build of the dedup job.
+  const mutantJar = own && suite.mutant ? await ensureJobJar(cacheDir(settings), runImages.release, { mutant: suite.mutant }) : undefined;
+  const images = own ? imagesFor(own, runImages, mutantJar) : undefined;
+  const running = runScenario(record.scenario, { outputIsolation: suite.isolation, inconclusive: 'record', onOutcome, profile: schedule.start.profile, flinkProperties, ...shape, ...(images ? { images } : {}) }, async (s) => {
+    if (suite.control) s.extra.negativeControl = suite.mutant ? `mutant ${suite.mutant}: the differential oracle must reject this run` : 'job without --checkpointing: the oracle must reject this run (missing or wrong counts)';
     s.extra.faultSchedule = { suite: suite.id, seed: where.seed, path: where.path, phase: where.phase, job: suite.job, policy: suite.policy, topology, budgetMs: budget };
     s.extra.schedule = record.schedule;
-    s.extra.replay = replayCommand({ suite: suite.id, seed: where.seed, path: where.path, maxCommands: where.maxCommands });
+    const job = declarationArg(own);
+    s.extra.replay = replayCommand({ suite: suite.id, seed: where.seed, path: where.path, maxCommands: where.maxCommands, job });
+    const workload = own ? declaredWorkload(s, own) : clickWorkload(s, suite.job);
     let real: ScheduleReal | undefined;
     try {
       await withTimeout(
-        runSchedule(s, suite.job, schedule, deadline, (r) => (real = r)),
+        runSchedule(s, workload, schedule, deadline, (r) => (real = r)),
         Math.max(1_000, deadline - Date.now()) + 30_000,
         `the schedule within its run budget of ${budget / 1000} s`,
       );
@@ -203,7 +232,19 @@ async function runOne(
       s.extra.fastCheckCommands = String(schedule.commands);
       // A shrink step's path replays only with the commands' replayPath as it stands now.
       const replayPath = where.path.includes(':') ? (where.replayPath ?? extractReplayPath(String(schedule.commands))) : undefined;
-      s.extra.replay = replayCommand({ suite: suite.id, seed: where.seed, path: where.path, maxCommands: where.maxCommands, replayPath });
+      s.extra.replay = replayCommand({ suite: suite.id, seed: where.seed, path: where.path, maxCommands: where.maxCommands, replayPath, job });
+    }
+    if (own) {
+      // The differential oracle (and the id check, fence and evidence rules): its fail is the counterexample.
+      const judged = await judgeOwnJob(s, own, (workload as DeclaredWorkload).generator(), undefined, suite.control ? 'fail' : 'pass');
+      record.verdict = `${judged.outcome.outcome.toUpperCase()}: ${JSON.stringify(judged.differential.counts)}`;
+      s.extra.verdictLine = record.verdict;
+      if (judged.outcome.outcome !== 'fail') return;
+      const failed = new ScheduleOutcomeFailed(judged.outcome, `own job ${own.declaration.name}${suite.mutant ? ` (mutant ${suite.mutant})` : ''}`);
+      // A control's scenario did its job when the oracle rejects it; the property still fails (below).
+      if (suite.control) rejected = failed;
+      else throw failed;
+      return;
     }
     const verdict = await s.judge(suite.policy, { expect: suite.control ? 'any' : 'pass' });
     record.verdict = `${verdict.ok ? 'OK' : 'FAILED'}: ${verdict.summary.bySeverity.failure} failure(s), ${verdict.summary.bySeverity.tolerated} tolerated, ${verdict.summary.expectedKeys} keys`;
@@ -221,6 +262,10 @@ async function runOne(
   });
   if (rejected) throw rejected;
 }
+
+/** The declaration a replay must name: a given one (HARNESS_JOB), relative to the repo; the default dedup job needs none. */
+const declarationArg = (own: OwnJob | undefined): string | undefined =>
+  own && process.env.HARNESS_JOB ? path.relative(REPO_ROOT, own.declaration.file) : undefined;
 
 /**
  * The profiles a suite's schedules draw from: a given --profile only, else the

@@ -6,8 +6,6 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { allTasksRunning, taskCounts } from '../../containers/flink-rest.js';
 import { StopWaiting, waitFor } from '../../containers/wait.js';
-import { decodeWindowCount } from '../../history/decode-output.js';
-import { WINDOW_MS } from '../../history/types.js';
 import { KAFKA_METADATA_CHECK } from '../broker-leader.js';
 import { attemptTotal, isTaskManagerOf, nodeAddresses, taskManagersHostingJob } from './cluster-view.js';
 import { availableSlots, effectiveParallelism, jobExpectation, runningTaskManagers, slotsToRun, type ScheduleModel } from './model.js';
@@ -189,16 +187,6 @@ export async function expectRestoredSince(r: ScheduleReal, since: number, lastBe
   );
   if (lastBefore !== undefined) expect(restored.id, `restored checkpoint vs the last one completed before the fault (${lastBefore})`).toBeGreaterThanOrEqual(lastBefore);
   return restored;
-}
-
-/** Output windows read so far that start after `eventTimeMs` (event time). */
-export function outputWindowsAfter(r: ScheduleReal, eventTimeMs: number): number[] {
-  const starts = new Set<number>();
-  for (const rec of r.world.tap.records) {
-    const d = decodeWindowCount(rec, WINDOW_MS);
-    if (d.ok && d.value.windowStart > eventTimeMs) starts.add(d.value.windowStart);
-  }
-  return [...starts].sort((a, b) => a - b);
 }
 
 /** A completed savepoint is a folder with `_metadata` on the host. */

@@ -28,9 +28,11 @@ export interface ReplayTarget {
   replayPath?: string;
   /** The run's HARNESS_SCHEDULE_MAX_COMMANDS: the same seed draws another schedule under another bound. */
   maxCommands?: number;
+  /** The own-job suite's declaration file (HARNESS_JOB): the schedule's job. */
+  job?: string;
 }
 
 /** The command that replays exactly one schedule. */
 export function replayCommand(t: ReplayTarget): string {
-  return `npm run replay -- --suite ${t.suite} --seed ${t.seed} --path ${t.path}${t.maxCommands !== undefined ? ` --max-commands ${t.maxCommands}` : ''}${t.replayPath ? ` --replay-path '${t.replayPath}'` : ''}`;
+  return `${t.job ? `HARNESS_JOB=${t.job} ` : ''}npm run replay -- --suite ${t.suite} --seed ${t.seed} --path ${t.path}${t.maxCommands !== undefined ? ` --max-commands ${t.maxCommands}` : ''}${t.replayPath ? ` --replay-path '${t.replayPath}'` : ''}`;
 }

@@ -1,21 +1,20 @@
 // The real system a schedule acts on (fast-check's "real" beside the model):
-// one scenario's cluster and history, the job's current id, the generator and
-// the output reader, plus the run's deadline and the log of executed steps.
+// one scenario's cluster and history, the job's current id, the workload (the
+// job and its input) and the output reader, plus the run's deadline and the
+// log of executed steps.
 import type { Cluster } from '../../containers/cluster.js';
 import type { JobSpec } from '../../config/job-spec.js';
 import type { OutputTap } from '../../containers/output-tap.js';
 import type { HistoryRecorder } from '../../history/recorder.js';
-import type { ClickGenerator } from '../../workload/click-generator.js';
 import type { Testbed } from '../context.js';
 import { describeAction, describeModel, type Action, type ScheduleModel } from './model.js';
+import type { ScheduleInput, ScheduleWorkload } from './workload.js';
 
 /** The part of a scenario a schedule needs (the cluster suite's Scenario has all of it). */
 export interface ScheduleWorld extends Testbed {
   cluster: Cluster;
   history: HistoryRecorder;
   tap: OutputTap;
-  /** Waits until every settled window x page has output (bounded; false when it did not). */
-  settle(timeoutMs?: number): Promise<boolean>;
   extra: Record<string, unknown>;
 }
 
@@ -35,10 +34,12 @@ export interface ExecutedStep {
 
 export interface ScheduleReal {
   world: ScheduleWorld;
+  /** The job as the steps submit it (its switches, sink and transactional ids). */
   spec: JobSpec;
+  workload: ScheduleWorkload;
   /** The job's current id (changes on every resume from a savepoint). */
   jobId: string;
-  generator: ClickGenerator;
+  input: ScheduleInput;
   /** Epoch ms by which the run should be done; every wait is bounded by it. */
   deadline: number;
   steps: ExecutedStep[];

@@ -4,7 +4,7 @@ import { ScheduleCommand } from './commands/schedule-command.js';
 import { isMidWindow } from './commands/timing.js';
 import { describeSchedule, extractReplayPath, replayCommand } from './describe-schedule.js';
 import { scheduleArbitrary, scheduleSteps, type Schedule } from './schedule-arbitrary.js';
-import { scheduleStartMs } from './run-schedule.js';
+import { scheduleStartMs } from './click-workload.js';
 
 const sample = (arb: fc.Arbitrary<Schedule>, n = 200, seed = 42) => fc.sample(arb, { numRuns: n, seed });
 const actions = (s: Schedule) => [...scheduleSteps(s)].map((c) => (c instanceof ScheduleCommand ? c.action : (c as unknown as { cmd: ScheduleCommand }).cmd.action));

@@ -22,7 +22,9 @@ import {
 } from './model.js';
 import { parseReplayArgs, replayVitestArgs } from './replay-args.js';
 import { actionArbitraries, allowedKinds, scheduleArbitrary, scheduleSteps, type Schedule } from './schedule-arbitrary.js';
-import { HA_REPLICATED_TOPOLOGY, PROXIED_TOPOLOGY, SCHEDULE_SUITES, suiteById, suiteEnvironment, suiteRunsIn } from './suites.js';
+import { declaredSuite, HA_REPLICATED_TOPOLOGY, PROXIED_TOPOLOGY, SCHEDULE_SUITES, suiteById, suiteEnvironment, suiteRunsIn } from './suites.js';
+import { DEDUP_JOB } from '../../config/job-spec.js';
+import { replayCommand } from './describe-schedule.js';
 
 // The faults of a topology (HA, three brokers, a partitionable network, the
 // exactly-once sink's coordinator) as schedule steps: preconditions on the
@@ -316,5 +318,34 @@ describe('the leader cut from ZooKeeper as a step (HA suites)', () => {
       { checkpointing: true, eventTime: true },
     );
     expect(describeTopology(built.topology)).toBe(describeTopology(HA_REPLICATED_TOPOLOGY));
+  });
+});
+
+describe('the own-job suites', () => {
+  const own = suiteById('own-job')!;
+  const control = suiteById('own-job-control')!;
+
+  test('nightly, or in every tier when a declaration is given, and then only they run', () => {
+    for (const s of [own, control]) {
+      expect(s.declared).toBe(true);
+      expect(suiteRunsIn(s, 'smoke')).toBe(false);
+      expect(suiteRunsIn(s, 'nightly')).toBe(true);
+      expect(suiteRunsIn(s, 'smoke', true)).toBe(true);
+    }
+    for (const s of SCHEDULE_SUITES.filter((x) => !x.declared)) {
+      expect(suiteRunsIn(s, 'nightly', true), s.id).toBe(false);
+      expect(suiteRunsIn(s, 'smoke', true), s.id).toBe(false);
+    }
+  });
+
+  test("the declaration's sink sets the suite's policy and read isolation; the control keeps its mutant", () => {
+    const alo = declaredSuite(own, { ...DEDUP_JOB, exactlyOnce: false });
+    expect([alo.policy.sink, alo.isolation, suiteEnvironment(alo).exactlyOnceSink]).toEqual(['at-least-once', 'read_uncommitted', false]);
+    const eo = declaredSuite(control, DEDUP_JOB);
+    expect([eo.policy.sink, eo.isolation, eo.control, eo.mutant]).toEqual(['exactly-once', 'read_committed', true, 'dedup-state-not-restored']);
+  });
+
+  test('a replay names a given declaration', () => {
+    expect(replayCommand({ suite: 'own-job', seed: 3, path: '0', job: 'jobs/team.yaml' })).toBe('HARNESS_JOB=jobs/team.yaml npm run replay -- --suite own-job --seed 3 --path 0');
   });
 });

@@ -20,11 +20,11 @@ import type { ClusterImages } from '../../containers/images/index.js';
 import type { JobSpec } from '../../config/job-spec.js';
 import { OUTPUT_TOPIC_CONFIG } from '../../containers/kafka-broker.js';
 import { waitFor } from '../../containers/wait.js';
-import { submitDeclaredJob } from '../../faults/declared-job.js';
-import { stopWithSavepoint } from '../../faults/job-operations.js';
+import { stopWithSavepoint, submitJob } from '../../faults/job-operations.js';
 import type { History, OutputRecord } from '../../history/types.js';
 import { EventGenerator, eventTimeOf, parseDump, type EventGeneratorOptions } from '../../workload/event-generator.js';
 import { fenceAndDrain } from './fence.js';
+import { verifyRunProfile } from './profile-verification.js';
 import { committedOffsets } from './fault-timing.js';
 import { waitForJobState } from './job-lifecycle.js';
 import type { Scenario } from './scenario.js';
@@ -80,8 +80,11 @@ export function ownGenerator(s: Scenario, job: OwnJob, options: Partial<EventGen
   });
 }
 
+/** The declared job's consumer group: its committed offsets tell how far it got. */
+export const OWN_JOB_GROUP = 'harness-job';
+
 export const submitOwnJob = (s: Scenario, job: OwnJob, options: { savepoint?: string; parallelism?: number } = {}) =>
-  submitDeclaredJob(s, job.spec, { ...options, values: { groupId: 'harness-job' } });
+  submitJob(s, job.spec, { ...options, via: 'cli', values: { groupId: OWN_JOB_GROUP } });
 
 /** Distinct values of the id (or key) path among what the tap read so far. */
 export function distinctOutput(job: OwnJob, records: readonly OutputRecord[]): number {
@@ -125,7 +128,7 @@ export async function referenceRuns(s: Scenario, job: OwnJob, runs: number, time
   const jobs = [];
   for (const [i, topic] of topics.entries()) {
     const groupId = `harness-reference-${i + 1}`;
-    const { jobId } = await submitDeclaredJob(s, { ...job.spec, outputTopic: topic }, { values: { groupId } });
+    const { jobId } = await submitJob(s, { ...job.spec, outputTopic: topic }, { via: 'cli', values: { groupId } });
     jobs.push({ jobId, groupId, topic });
   }
   const outputs: OutputRecord[][] = [];
@@ -175,6 +178,8 @@ export async function judgeOwnJob(
   expect: 'pass' | 'fail' = 'pass',
 ): Promise<OwnJobJudgment> {
   const d = job.declaration;
+  // A run under a profile reads it back while the jobs still run (a stopped job's checkpoints do not move on).
+  if (s.profile) await verifyRunProfile(s);
   await fenceAndDrain(s, { sink: d.sink, tap: s.tap, transactionalIdPrefix: d.transactionalIdPrefix, counterVertex: STATE_VERTEX });
   const output = committedOutput(s.history, d.sink, s.tap.records);
   let refs: Iterable<KeyedRecord>[];

@@ -6,7 +6,7 @@ import { WINDOW_MS } from '../../../history/types.js';
 import type { Timing } from '../model.js';
 import { bound, type ScheduleReal } from '../real.js';
 
-/** The open window is between 50% and 85% filled (event time of the newest acknowledged click). */
+/** The open window is between 50% and 85% filled (input time of the newest acknowledged record: a click's event time). */
 export const MID_WINDOW = { from: 0.5, to: 0.85 } as const;
 
 export function isMidWindow(maxTimestampMs: number): boolean {
@@ -18,10 +18,10 @@ export function isMidWindow(maxTimestampMs: number): boolean {
 export async function awaitTiming(r: ScheduleReal, timing: Timing): Promise<void> {
   if (timing === 'now') return;
   await waitFor(
-    'the open window to be half filled (generator event time)',
+    'the open window to be half filled (input time)',
     async (seen) => {
-      const max = r.generator.ledger.snapshot().maxTimestampMs;
-      seen(`newest event time ${max < 0 ? 'none' : new Date(max).toISOString()}`);
+      const max = r.input.inputTimeMs();
+      seen(`newest input time ${max < 0 ? 'none' : new Date(max).toISOString()}`);
       return isMidWindow(max) ? true : undefined;
     },
     { timeoutMs: bound(r, 120_000), intervalMs: 50 },
