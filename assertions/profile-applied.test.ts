@@ -177,6 +177,20 @@ describe('profile applied', () => {
     expect(decide(profileReasons(historyOf(checkEvent(p, gone)), p)).outcome).toBe('inconclusive');
   });
 
+  test('NO_CLAIM: a first attempt that failed (a kill during it) is passed over: the first completed one after the restore is judged', () => {
+    const p: ExpectedProfile = { name: 'no-claim', stateBackend: 'rocksdb', incremental: true, checkpoints: { mode: 'aligned' }, checkpointIntervalMs: 1000, restoreMode: 'NO_CLAIM', savepointFormat: 'native', scheduler: 'default', changelog: false };
+    const rb = appliedReadBack(p, { restoredFrom: 20 });
+    // Attempt 21 failed; 22 onwards as the helper made them (22 full, later incremental).
+    rb.checkpoints = [{ ...rb.checkpoints[0]!, id: 21, status: 'FAILED', checkpointedSize: 50 }, ...rb.checkpoints.map((c) => ({ ...c, id: c.id + 1 }))];
+    expect(decide(profileReasons(historyOf(checkEvent(p, rb)), p)).outcome).toBe('pass');
+    // The attempt after the failed one incremental: NO_CLAIM did not force a full checkpoint.
+    rb.checkpoints[1]!.checkpointedSize = 100;
+    expect(profileReasons(historyOf(checkEvent(p, rb)), p)).toContainEqual(expect.objectContaining({ code: 'profile.not-applied' }));
+    // One still in progress: not verified yet.
+    rb.checkpoints[1]!.status = 'IN_PROGRESS';
+    expect(decide(profileReasons(historyOf(checkEvent(p, rb)), p)).outcome).toBe('inconclusive');
+  });
+
   test('CLAIM: a deleted snapshot or a first checkpoint sharing its files shows the claim; kept and full proves nothing; NO_CLAIM with a deleted snapshot fails', () => {
     const claim: ExpectedProfile = { name: 'claim', stateBackend: 'rocksdb', incremental: true, checkpoints: { mode: 'aligned' }, checkpointIntervalMs: 1000, restoreMode: 'CLAIM', savepointFormat: 'native', scheduler: 'default', changelog: false };
     const rb = appliedReadBack(claim, { restoredFrom: 11 });

@@ -78,6 +78,22 @@ function completedCheckpoints(rb: ProfileReadBack): CheckpointEntry[] {
   return rb.checkpoints.filter((c) => c.status === 'COMPLETED' && !c.isSavepoint).sort((a, b) => a.id - b.id);
 }
 
+/**
+ * The first checkpoint completed after the restored snapshot `id`. Ids go on
+ * from the restored one, so it is id + 1 unless attempts failed first (a kill
+ * during the first one): failed attempts are passed over. Undefined when the
+ * history does not show every attempt since (it left Flink's bounded history)
+ * or one is still in progress.
+ */
+export function firstCompletedAfter(history: readonly CheckpointEntry[], id: number): CheckpointEntry | undefined {
+  const byId = new Map(history.map((c) => [c.id, c]));
+  for (let next = id + 1; ; next++) {
+    const c = byId.get(next);
+    if (!c || c.status === 'IN_PROGRESS') return undefined;
+    if (c.status === 'COMPLETED') return c.isSavepoint ? undefined : c;
+  }
+}
+
 /** 'incremental' when the checkpoint uploaded less than the state it covers, 'full' when all of it; undefined without sizes. */
 export function checkpointKind(c: CheckpointEntry): 'incremental' | 'full' | undefined {
   if (c.checkpointedSize === undefined || c.stateSize === undefined || c.stateSize <= 0) return undefined;
@@ -129,8 +145,7 @@ export function profileFindings(p: ExpectedProfile, rb: ProfileReadBack): Findin
   const resumed = rb.resumedFrom;
   if (resumed) {
     const after = done.filter((c) => resumed.checkpointId === undefined || c.id > resumed.checkpointId).length;
-    // Checkpoint ids go on from the restored one: id + 1 is the first (it may have left Flink's bounded history).
-    const first = resumed.checkpointId === undefined ? undefined : done.find((c) => c.id === resumed.checkpointId! + 1);
+    const first = resumed.checkpointId === undefined ? undefined : firstCompletedAfter(rb.checkpoints, resumed.checkpointId);
     const firstKind = first && checkpointKind(first);
     const onDisk = resumed.onDisk === undefined || after < 2 ? undefined : resumed.onDisk ? 'kept' : 'deleted';
     const key = 'resumed-from snapshot folder; first checkpoint after the restore';

@@ -52,7 +52,7 @@ export interface CheckpointStats {
     restored: null | { id: number; external_path: string; restore_timestamp: number; is_savepoint: boolean };
   };
   /** The newest checkpoints (web.checkpoints.history of them), newest first. */
-  history?: { id: number; status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED'; is_savepoint: boolean }[];
+  history?: { id: number; status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED'; is_savepoint: boolean; external_path?: string }[];
 }
 
 /** One failure in `GET /jobs/<id>/exceptions` (exceptionHistory.entries[] and their concurrentExceptions[]). */

@@ -56,12 +56,11 @@ interface RunRecord {
 const declaredJob = Boolean(process.env.HARNESS_JOB);
 
 for (const listed of SCHEDULE_SUITES) {
-  const suite = listed;
-  const replay = configured.scheduleReplay?.suite === suite.id ? configured.scheduleReplay : undefined;
+  const replay = configured.scheduleReplay?.suite === listed.id ? configured.scheduleReplay : undefined;
   // A replay runs only its suite; the HA suites run nightly (or when replayed), never in smoke.
-  const skipped = configured.scheduleReplay !== undefined ? !replay : !suiteRunsIn(suite, configured.tier, declaredJob);
-  const runs = replay ? 1 : suite.control ? configured.scheduleControlRuns : configured.scheduleRuns;
-  const shrinkBudgetMs = suite.control ? 0 : configured.scheduleShrinkBudgetMs;
+  const skipped = configured.scheduleReplay !== undefined ? !replay : !suiteRunsIn(listed, configured.tier, declaredJob);
+  const runs = replay ? 1 : listed.control ? configured.scheduleControlRuns : configured.scheduleRuns;
+  const shrinkBudgetMs = listed.control ? 0 : configured.scheduleShrinkBudgetMs;
   const timeout = runs * (configured.scheduleRunBudgetMs + 30_000) + shrinkBudgetMs + GRACE_MS;
 
   describe.skipIf(skipped)('fault schedules', () => {

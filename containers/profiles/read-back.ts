@@ -90,7 +90,7 @@ export function savepointFormatsInLog(log: string, jobId: string): { id: number;
 export async function readBackProfile(
   restBaseUrl: string,
   jobId: string,
-  extra: { jobManagerLog?: string; resumedFrom?: { path: string; onDisk?: boolean } } = {},
+  extra: { jobManagerLog?: string; resumedFrom?: { path: string; onDisk?: boolean; checkpointId?: number } } = {},
 ): Promise<ProfileReadBack> {
   const [cluster, job, checkpointConfig, stats] = await Promise.all([
     getJson<{ key: string; value: string }[]>(restBaseUrl, '/jobmanager/config'),
@@ -110,7 +110,13 @@ export async function readBackProfile(
     checkpoints: (stats.history ?? []).map(checkpointEntry).sort((a, b) => a.id - b.id),
     ...(restored ? { restored: { id: restored.id, isSavepoint: restored.is_savepoint, path: restored.external_path } } : {}),
     ...(extra.resumedFrom
-      ? { resumedFrom: { ...extra.resumedFrom, ...(restored && samePath(restored.external_path, extra.resumedFrom.path) ? { checkpointId: restored.id } : {}) } }
+      ? {
+          resumedFrom: {
+            ...extra.resumedFrom,
+            // The job's own restore, else the id its taker recorded (a failover since then restored a checkpoint of its own).
+            ...(restored && samePath(restored.external_path, extra.resumedFrom.path) ? { checkpointId: restored.id } : {}),
+          },
+        }
       : {}),
     ...(extra.jobManagerLog === undefined ? {} : definedScheduler(schedulerInLog(extra.jobManagerLog, jobId))),
     ...(extra.jobManagerLog === undefined ? {} : { savepointFormatsInLog: savepointFormatsInLog(extra.jobManagerLog, jobId) }),
@@ -118,5 +124,6 @@ export async function readBackProfile(
 }
 
 /** file:/x, file:///x and /x name the same folder. */
-const samePath = (a: string, b: string) => a.replace(/^file:(\/\/)?/, '') === b.replace(/^file:(\/\/)?/, '');
+export const samePath = (a: string, b: string): boolean => normalize(a) === normalize(b);
+const normalize = (p: string) => p.replace(/^file:(\/\/)?/, '').replace(/\/+$/, '');
 const definedScheduler = (s: 'adaptive' | 'default' | undefined) => (s ? { schedulerInLog: s } : {});

@@ -195,5 +195,4 @@ export function expectSavepointOnHost(hostPath: string): void {
 }
 
 /** "file:/tmp/x", "file:///tmp/x" and "/tmp/x" name the same folder. */
-export const samePath = (a: string, b: string): boolean => normalize(a) === normalize(b);
-const normalize = (p: string) => p.replace(/^file:(\/\/)?/, '').replace(/\/+$/, '');
+export { samePath } from '../../containers/profiles/read-back.js';

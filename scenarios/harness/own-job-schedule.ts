@@ -40,6 +40,30 @@ export function declaredWorkload(s: Scenario, job: OwnJob): DeclaredWorkload {
   };
   const d = job.declaration;
   const rate = d.input.generator?.rate ?? 2_000;
+  /** Bounded, never throws: the job committed all input written so far and, against the distinct input, every id is in the output. */
+  async function settle(timeoutMs: number): Promise<boolean> {
+    const g = started();
+    try {
+      const end = await s.cluster.kafka.endOffsets('input');
+      const distinct = g.ledger.values.size;
+      const byDistinct = d.reference === 'distinct-input';
+      await waitFor(
+        `the declared job to commit input up to ${[...end].map(([p, o]) => `p${p}@${o}`).join(', ')}${byDistinct ? ` and ${distinct} distinct ids in the output` : ''}`,
+        async (seen) => {
+          const done = await committedOffsets(s.cluster, OWN_JOB_GROUP, 'input');
+          const have = byDistinct ? distinctOutput(job, s.tap.records) : 0;
+          seen(`${[...end].map(([p, o]) => `p${p} ${done.get(p) ?? -1}/${o}`).join(', ')}${byDistinct ? `; ${have}/${distinct} distinct in the output` : ''}`);
+          const committed = [...end].every(([p, o]) => BigInt(done.get(p) ?? -1) >= o);
+          return committed && (!byDistinct || have >= distinct) ? true : undefined;
+        },
+        { timeoutMs, intervalMs: 500, diagnose: () => s.cluster.diagnose() },
+      );
+      return true;
+    } catch (e) {
+      s.extra.settleDiagnostics = String((e as Error).message);
+      return false;
+    }
+  }
   return {
     describe: `declared job ${d.name} (${d.sink}), input at ${rate}/s`,
     spec: job.spec,
@@ -63,32 +87,10 @@ export function declaredWorkload(s: Scenario, job: OwnJob): DeclaredWorkload {
         seen(`${g.ledger.sent} records sent`);
         return g.ledger.sent >= rate ? true : undefined;
       }, { timeoutMs: bound(r, 60_000), intervalMs: 100 });
-      if (!(await this.settle(bound(r, 120_000)))) throw new Error(`the declared job processed its first input before the first step\n${String(s.extra.settleDiagnostics ?? '')}`);
+      if (!(await settle(bound(r, 120_000)))) throw new Error(`the declared job processed its first input before the first step\n${String(s.extra.settleDiagnostics ?? '')}`);
       s.history.note('warm-up done: the first input is committed by the job and in the output');
     },
-    async settle(timeoutMs: number): Promise<boolean> {
-      const g = started();
-      try {
-        const end = await s.cluster.kafka.endOffsets('input');
-        const distinct = g.ledger.values.size;
-        const byDistinct = d.reference === 'distinct-input';
-        await waitFor(
-          `the declared job to commit input up to ${[...end].map(([p, o]) => `p${p}@${o}`).join(', ')}${byDistinct ? ` and ${distinct} distinct ids in the output` : ''}`,
-          async (seen) => {
-            const done = await committedOffsets(s.cluster, OWN_JOB_GROUP, 'input');
-            const have = byDistinct ? distinctOutput(job, s.tap.records) : 0;
-            seen(`${[...end].map(([p, o]) => `p${p} ${done.get(p) ?? -1}/${o}`).join(', ')}${byDistinct ? `; ${have}/${distinct} distinct in the output` : ''}`);
-            const committed = [...end].every(([p, o]) => BigInt(done.get(p) ?? -1) >= o);
-            return committed && (!byDistinct || have >= distinct) ? true : undefined;
-          },
-          { timeoutMs, intervalMs: 500, diagnose: () => s.cluster.diagnose() },
-        );
-        return true;
-      } catch (e) {
-        s.extra.settleDiagnostics = String((e as Error).message);
-        return false;
-      }
-    },
+    settle,
     // No window layout to read: whether a job without slots wrote is not told from a declared job's output.
   };
 }

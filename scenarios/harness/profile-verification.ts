@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { profileCheck } from '../../assertions/profile-applied.js';
 import type { Cluster } from '../../containers/cluster.js';
+import { samePath } from '../../containers/profiles/read-back.js';
 import type { Profile } from '../../containers/profiles/profile.js';
 import { readBackProfile } from '../../containers/profiles/read-back.js';
 import { waitFor, WaitTimeout } from '../../containers/wait.js';
@@ -30,8 +31,24 @@ export async function verifyRunProfile(tb: Testbed, timeoutMs = 30_000): Promise
   for (const jobId of ids) {
     if (jobs.find((j) => j.jid === jobId)?.state === 'RUNNING') await checkpointsAfterRestore(tb, jobId, timeoutMs);
     const resumed = tb.resumes?.find((r) => r.jobId === jobId);
-    await verifyProfileApplied(tb, p.profile, jobId, resumed ? { resumedFrom: resumed } : {});
+    const checkpointId = resumed && (await snapshotIdByTaker(tb.cluster, jobs.map((j) => j.jid).filter((id) => id !== jobId), resumed.location));
+    await verifyProfileApplied(tb, p.profile, jobId, resumed ? { resumedFrom: { ...resumed, ...(checkpointId === undefined ? {} : { checkpointId }) } } : {});
   }
+}
+
+/**
+ * The id of the snapshot at `location` as the job that took it recorded it.
+ * A resumed job's `latest.restored` names it only until a failover restores a
+ * checkpoint of its own; its first checkpoint after the resume is this id + 1.
+ * Undefined when no other job's history holds it (it may have left the bounded history).
+ */
+export async function snapshotIdByTaker(cluster: Cluster, jobIds: readonly string[], location: string): Promise<number | undefined> {
+  for (const id of jobIds) {
+    const stats = await cluster.rest.checkpoints(id).catch(() => undefined);
+    const taken = stats?.history?.find((c) => c.status === 'COMPLETED' && c.external_path !== undefined && samePath(c.external_path, location));
+    if (taken) return taken.id;
+  }
+  return undefined;
 }
 
 async function checkpointsAfterRestore(tb: Testbed, jobId: string, timeoutMs: number): Promise<void> {
@@ -65,12 +82,14 @@ export async function verifyProfileApplied(
   tb: { cluster: Cluster; history: HistoryRecorder },
   profile: Profile,
   jobId: string,
-  options: { resumedFrom?: { location: string; hostPath: string } } = {},
+  options: { resumedFrom?: { location: string; hostPath: string; checkpointId?: number } } = {},
 ): Promise<{ readBack: ProfileReadBack; check: CheckEvent }> {
   const jobManagerLog = await tb.cluster.jobManager.logs().catch(() => undefined);
   const readBack = await readBackProfile(tb.cluster.rest.baseUrl, jobId, {
     ...(jobManagerLog === undefined ? {} : { jobManagerLog }),
-    ...(options.resumedFrom ? { resumedFrom: { path: options.resumedFrom.location, onDisk: existsSync(options.resumedFrom.hostPath) } } : {}),
+    ...(options.resumedFrom
+      ? { resumedFrom: { path: options.resumedFrom.location, onDisk: existsSync(options.resumedFrom.hostPath), ...(options.resumedFrom.checkpointId === undefined ? {} : { checkpointId: options.resumedFrom.checkpointId }) } }
+      : {}),
   });
   const c = profileCheck(profile, readBack);
   const check = tb.history.check(c.name, c.ok, c.detail, c.data) as CheckEvent;
