@@ -8,6 +8,7 @@ import { killTaskManager, startTaskManager } from '../faults/taskmanager.js';
 import { waitFor } from '../containers/wait.js';
 import { writePhaseOne } from './harness/input-phases.js';
 import { runScenario } from './harness/scenario.js';
+import { runVariants } from './harness/variant-draw.js';
 
 // The broker goes away while the job runs (stopped, down 20 s, started with
 // its data): the job must ride it out (its Kafka clients retry, or it restarts
@@ -21,6 +22,8 @@ import { runScenario } from './harness/scenario.js';
 const WINDOWS = 8;
 const PHASE_1_WINDOWS = 4;
 const DOWN_MS = 20_000;
+// Smoke: one of the two outages, drawn by seed; nightly: both.
+const outages = runVariants('broker-outage', ['stopped', 'paused-during-restart']);
 
 /** Per partition: offsets read, each once, none missing below the end. */
 function expectEveryOffsetOnce(tap: OutputTap, ends: Map<number, bigint>, what: string): void {
@@ -33,7 +36,7 @@ function expectEveryOffsetOnce(tap: OutputTap, ends: Map<number, bigint>, what: 
 }
 
 describe('broker outage', () => {
-  test(`Kafka down ${DOWN_MS / 1000} s while the job runs: the job and the harness's readers resume; every window counts 1000`, async () => {
+  test.runIf(outages.has('stopped'))(`Kafka down ${DOWN_MS / 1000} s while the job runs: the job and the harness's readers resume; every window counts 1000`, async () => {
     await runScenario('broker-outage', {}, async (s) => {
       const { jobId } = await submitJob(s, PLAYGROUND_JOB, { via: 'cli' });
       await waitForJobRunning(s, jobId);
@@ -78,7 +81,7 @@ describe('broker outage', () => {
   // its Kafka clients ("No resolvable bootstrap urls"), so it would only come up
   // once the broker is back. A paused broker is what an unreachable host looks
   // like: its name resolves, connections are accepted, nothing answers.
-  test(`the job restarts while Kafka does not answer, longer than its idleness timeout: no window is lost when the broker answers again`, async () => {
+  test.runIf(outages.has('paused-during-restart'))(`the job restarts while Kafka does not answer, longer than its idleness timeout: no window is lost when the broker answers again`, async () => {
     /**
      * How long the restarted job sits with its tasks up and no broker: well past
      * its idleness timeout (ClickEventCount.IDLENESS, 5 s), and well past the

@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest';
-import { expectVerdictOk } from '../assertions/expect-verdict.js';
 import {
   EOS_LSO_CHECK,
   EOS_OPEN_TRANSACTIONS_CHECK,
@@ -10,26 +9,17 @@ import {
   type PartitionEnd,
   type TransactionalOutputData,
 } from '../assertions/fence-evidence.js';
-import { LATE_DROPS_METRIC } from '../assertions/late-drops.js';
 import { decide } from '../assertions/outcome.js';
-import { allTasksRunning, taskCounts } from '../containers/flink-rest.js';
-import { PLAYGROUND_JOB, type JobSpec } from '../config/job-spec.js';
-import { waitFor } from '../containers/wait.js';
-import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
-import { killTaskManager, startTaskManager } from '../faults/taskmanager.js';
-import type { HistoryEvent, OraclePolicy } from '../history/types.js';
-import { WINDOW_MS } from '../history/types.js';
 import { TRANSACTIONAL_ID_PREFIX } from '../config/job-spec.js';
+import type { HistoryEvent } from '../history/types.js';
 import { fenceAndDrain } from './harness/fence.js';
-import { writePhaseOne } from './harness/input-phases.js';
-import { windowStartsRead } from './harness/job-lifecycle.js';
-import { newestWindowStart } from './harness/output-progress.js';
 import { runScenario } from './harness/scenario.js';
 
 // The fence before the final read (scenarios/harness/fence.ts) on a real
-// cluster: first shown able to fail (a transaction left open in `output`; a
-// record written outside any transaction), then at the end of the
-// exactly-once TaskManager-kill run.
+// cluster, shown able to fail: a transaction left open in `output`, and a
+// record written outside any transaction. Every scenario's judge fences; the
+// clean fence is asserted at the end of playground.test.ts (at-least-once) and
+// of exactly-once.test.ts's TaskManager kill.
 
 type Check = Extract<HistoryEvent, { kind: 'check' }>;
 const lastCheck = (events: readonly HistoryEvent[], name: string) =>
@@ -109,92 +99,6 @@ describe('the fence before the final read', () => {
         expect(withPlain.reasons.filter((r) => r.effect === 'fail').map((r) => r.code)).toEqual(['eos.not-transactional']);
       } finally {
         await producer.disconnect().catch(() => undefined);
-      }
-    });
-  });
-
-  test('at-least-once playground job, fenced: stopped with a savepoint, every partition read to its high watermark', async () => {
-    await runScenario('fence-at-least-once', { outputIsolation: 'read_committed' }, async (s) => {
-      const { jobId } = await submitJob(s, PLAYGROUND_JOB, { via: 'cli' });
-      await waitForJobRunning(s, jobId);
-      const generator = s.generator({ mode: 'fast', windows: 4 });
-      generator.start();
-      await generator.done();
-      expect(await s.settle(120_000), 'all settled windows in output').toBe(true);
-      const fenced = await fenceAndDrain(s, { sink: 'at-least-once', tap: s.tap });
-      s.extra.fence = fenced;
-      console.log(`fence (at-least-once): ${JSON.stringify({ timings: fenced.timings, jobs: fenced.jobs, ends: fenced.ends, late: fenced.lateRecordsDropped })}`);
-      expect(fenced.jobs).toEqual([expect.objectContaining({ jobId, how: 'stop-with-savepoint', finalState: 'FINISHED' })]);
-      expect(fenced.ends.every((p) => p.lso === p.hwm)).toBe(true);
-      expect(decide(fenceReasons({ events: s.history.events }, 'at-least-once')).outcome).toBe('pass');
-      expectVerdictOk(await s.judge({ sink: 'at-least-once', time: 'event-time' }));
-    });
-  });
-
-  const EXACTLY_ONCE_JOB: JobSpec = { checkpointing: true, eventTime: true, exactlyOnce: true };
-  const POLICY: OraclePolicy = { sink: 'exactly-once', time: 'event-time' };
-  const PHASE_1_WINDOWS = 4;
-
-  // The setup of exactly-once.test.ts's TaskManager kill, ending with the fence.
-  test('exactly-once TaskManager kill, fenced: job stopped with a savepoint, last stable offset = high watermark, no open transaction', async () => {
-    const WINDOWS = 12;
-    await runScenario('exactly-once-fence-taskmanager-kill', { outputIsolation: 'read_committed' }, async (s) => {
-      const uncommitted = await s.cluster.kafka.tap('output', 'read_uncommitted');
-      try {
-        const job = await submitJob(s, EXACTLY_ONCE_JOB, { via: 'cli' });
-        const jobId = job.jobId;
-        await waitForJobRunning(s, jobId);
-        const generator = await writePhaseOne(s, WINDOWS, PHASE_1_WINDOWS, 'phase 1 output, committed');
-        expect(windowStartsRead(s.tap)).toEqual([0, 1, 2].map((w) => w * WINDOW_MS));
-        generator.resume();
-        await waitFor(
-          'phase 2 output (uncommitted ahead of committed, or committed)',
-          async () => {
-            const committed = newestWindowStart(s.tap.records);
-            const written = newestWindowStart(uncommitted.records);
-            if (written !== null && written > (PHASE_1_WINDOWS - 2) * WINDOW_MS && (committed === null || written > committed)) return true;
-            return committed !== null && committed > (PHASE_1_WINDOWS - 2) * WINDOW_MS ? true : undefined;
-          },
-          { timeoutMs: 120_000, intervalMs: 50, diagnose: () => s.cluster.diagnose(jobId) },
-        );
-        await killTaskManager(s, 0);
-        await waitFor(
-          `job ${jobId} to notice the lost TaskManager`,
-          async () => (allTasksRunning(await s.cluster.rest.job(jobId)) ? undefined : true),
-          { timeoutMs: 60_000, diagnose: () => s.cluster.diagnose(jobId) },
-        );
-        await startTaskManager(s, 0);
-        const running = await waitForJobRunning(s, jobId, 180_000);
-        s.history.jobState(jobId, running.state, taskCounts(running));
-        await generator.done();
-        expect(await s.settle(240_000), 'all windows committed after recovery').toBe(true);
-
-        const fenced = await fenceAndDrain(s, { sink: 'exactly-once', tap: s.tap });
-        s.extra.fence = fenced;
-        const outcome = decide(fenceReasons({ events: s.history.events }, 'exactly-once'));
-        s.extra.fenceOutcome = outcome;
-        console.log(`fence: ${JSON.stringify({ timings: fenced.timings, jobs: fenced.jobs, ends: fenced.ends, open: fenced.openTransactions, late: fenced.lateRecordsDropped, log: fenced.transactionLog })}`);
-        // Written by the job's transactions: no record outside one, and a commit on every partition the
-        // read_committed reader read from (a partition may hold only an aborted transaction: measured once,
-        // output-1 with 6 records of one producer and an abort marker after the kill).
-        expect(lastCheck(s.history.events, EOS_TRANSACTIONAL_OUTPUT_CHECK)).toMatchObject({ ok: true });
-        for (const p of fenced.transactionLog ?? []) {
-          expect(p.outsideTransactions, `output-${p.partition} records outside transactions`).toBe(0);
-          if (s.tap.records.some((r) => r.partition === p.partition)) expect(p.commitMarkers, `output-${p.partition} commit markers`).toBeGreaterThan(0);
-        }
-        expect(fenced.jobs).toEqual([expect.objectContaining({ jobId, how: 'stop-with-savepoint', finalState: 'FINISHED' })]);
-        expect(s.history.events.filter((e) => e.kind === 'metric' && e.name === LATE_DROPS_METRIC)).toEqual([
-          expect.objectContaining({ jobId, vertex: 'ClickEvent Counter', value: 0 }),
-        ]);
-        expect(outcome.reasons.filter((r) => r.effect !== 'info'), 'the fence found nothing in flight').toEqual([]);
-        expect(s.tap.records.every((r) => typeof r.appendMs === 'number')).toBe(true);
-
-        const verdict = await s.judge(POLICY);
-        expectVerdictOk(verdict);
-        expect(verdict.summary.expectedKeys).toBe(WINDOWS * 6);
-        expect(verdict.summary.duplicateRecords, 'duplicates in committed output').toBe(0);
-      } finally {
-        await uncommitted.stop();
       }
     });
   });

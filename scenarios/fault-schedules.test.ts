@@ -21,6 +21,7 @@ import { adaptiveRescaleProperties, FRESH_REST_PROPERTIES } from './harness/faul
 import { fits, profilesFitting } from './harness/profile-draw.js';
 import { harnessRun, runScenario } from './harness/scenario.js';
 import { markInconclusive } from './harness/scenario-outcome.js';
+import { runVariants } from './harness/variant-draw.js';
 import type { ScenarioOutcome } from '../assertions/outcome.js';
 import { clickWorkload } from '../faults/schedule/click-workload.js';
 import { imagesFor, judgeOwnJob, ownJob, type OwnJob } from './harness/own-job.js';
@@ -54,11 +55,13 @@ interface RunRecord {
 
 /** A declaration given (`npm start -- --job`, HARNESS_JOB): only the own-job suite runs, on that job. */
 const declaredJob = Boolean(process.env.HARNESS_JOB);
+// Smoke: one of the suites the tier runs, drawn by seed; nightly: every suite.
+const drawnSuites = runVariants('fault-schedules', SCHEDULE_SUITES.filter((x) => suiteRunsIn(x, configured.tier, declaredJob)).map((x) => x.id));
 
 for (const listed of SCHEDULE_SUITES) {
   const replay = configured.scheduleReplay?.suite === listed.id ? configured.scheduleReplay : undefined;
   // A replay runs only its suite; the HA suites run nightly (or when replayed), never in smoke.
-  const skipped = configured.scheduleReplay !== undefined ? !replay : !suiteRunsIn(listed, configured.tier, declaredJob);
+  const skipped = configured.scheduleReplay !== undefined ? !replay : !drawnSuites.has(listed.id);
   const runs = replay ? 1 : listed.control ? configured.scheduleControlRuns : configured.scheduleRuns;
   const shrinkBudgetMs = listed.control ? 0 : configured.scheduleShrinkBudgetMs;
   const timeout = runs * (configured.scheduleRunBudgetMs + 30_000) + shrinkBudgetMs + GRACE_MS;

@@ -17,6 +17,7 @@ import {
 } from './harness/fault-timing.js';
 import { identicalDuplicateRecords, waitForCheckpointsAndOutput, waitForOutputBeyond, windowStartsIn } from './harness/output-progress.js';
 import { runScenario, type Scenario } from './harness/scenario.js';
+import { runVariants } from './harness/variant-draw.js';
 
 // Negative controls: runs in which the playground itself says the result is
 // wrong, so the oracle must say so too. A checker that passes these is blind.
@@ -36,8 +37,11 @@ async function restartTaskManagerAfterDetection(s: Scenario, jobId: string): Pro
   await waitForJobRunning(s, jobId);
 }
 
+// Smoke: one control, drawn by seed; nightly: all four.
+const controls = runVariants('negative-controls', ['a', 'b', 'c', 'd']);
+
 describe('negative controls', () => {
-  test('(a) without --checkpointing, a TaskManager failure loses the window the job held', async () => {
+  test.runIf(controls.has('a'))('(a) without --checkpointing, a TaskManager failure loses the window the job held', async () => {
     await runScenario('no-checkpointing-loss', { flinkProperties: FRESH_REST_PROPERTIES }, async (s) => {
       const spec: JobSpec = { checkpointing: false, eventTime: true };
       const { jobId } = await submitJob(s, spec, { via: 'rest' });
@@ -99,7 +103,7 @@ describe('negative controls', () => {
     });
   });
 
-  test('(b) without --event-time, windows follow the wall clock: counts are not 1000, yet every event is counted once', async () => {
+  test.runIf(controls.has('b'))('(b) without --event-time, windows follow the wall clock: counts are not 1000, yet every event is counted once', async () => {
     await runScenario('processing-time-windows', {}, async (s) => {
       const spec: JobSpec = { checkpointing: true, eventTime: false };
       const { jobId } = await submitJob(s, spec, { via: 'rest' });
@@ -157,7 +161,7 @@ describe('negative controls', () => {
     });
   });
 
-  test('(c) the exactly-once policy rejects what an at-least-once recovery wrote twice', async () => {
+  test.runIf(controls.has('c'))('(c) the exactly-once policy rejects what an at-least-once recovery wrote twice', async () => {
     await runScenario('exactly-once-policy-control', { flinkProperties: FRESH_REST_PROPERTIES }, async (s) => {
       const { jobId } = await submitJob(s, PLAYGROUND_JOB, { via: 'rest' });
       await waitForJobRunning(s, jobId);
@@ -214,7 +218,7 @@ describe('negative controls', () => {
     });
   });
 
-  test('(d) a record the generator did not write: the input audit makes the run inconclusive, never a Flink failure', async () => {
+  test.runIf(controls.has('d'))('(d) a record the generator did not write: the input audit makes the run inconclusive, never a Flink failure', async () => {
     let outcome: ScenarioOutcome | undefined;
     await runScenario('input-audit-control', { expectInconclusive: 'workload.input-mismatch', onOutcome: (o) => void (outcome = o) }, async (s) => {
       const { jobId } = await submitJob(s, PLAYGROUND_JOB, { via: 'rest' });

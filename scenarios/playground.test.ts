@@ -4,6 +4,7 @@ import { parseJobList } from '../containers/flink-cli.js';
 import { PLAYGROUND_JOB } from '../config/job-spec.js';
 import { leftovers } from '../containers/janitor.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
+import { expectCleanFence } from './harness/expect-fenced.js';
 import { harnessRun, runScenario } from './harness/scenario.js';
 
 // Foundation: the playground starts, the job submitted by the real CLI runs,
@@ -42,6 +43,8 @@ describe('playground', () => {
       const verdict = await s.judge({ sink: 'at-least-once', time: 'event-time' });
       expectVerdictOk(verdict);
       expect(verdict.summary.expectedKeys).toBe(8 * 6);
+      // The judge's fence: the job stopped with a savepoint, every partition read to its end.
+      expectCleanFence(s, submitted.jobId, 'at-least-once');
     });
     // Teardown: nothing with this run's label remains on the engine.
     expect(await leftovers(harnessRun().runId)).toEqual({ containers: [], networks: [], volumes: [] });

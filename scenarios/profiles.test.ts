@@ -15,6 +15,7 @@ import { recorded } from '../faults/context.js';
 import { hostPathOf, waitForJobRunning } from '../faults/job-operations.js';
 import { killTaskManager, startTaskManager } from '../faults/taskmanager.js';
 import { harnessRun, runScenario, type Scenario } from './harness/scenario.js';
+import { runVariants } from './harness/variant-draw.js';
 import { waitForJobState } from './harness/job-lifecycle.js';
 import { waitForCheckpointsAndOutput } from './harness/output-progress.js';
 
@@ -149,12 +150,15 @@ async function profileScenario(profileName: string, plan: Plan): Promise<void> {
   });
 }
 
+// Smoke: one of the two, drawn by seed; nightly: both, and a run per profile.
+const smokeRuns = runVariants('profiles', ['production', 'rocksdb-incremental']);
+
 describe('production profiles, verified as applied', () => {
-  test('production: RocksDB incremental, unaligned, adaptive scheduler; stop with a native savepoint, resume NO_CLAIM', async () => {
+  test.runIf(smokeRuns.has('production'))('production: RocksDB incremental, unaligned, adaptive scheduler; stop with a native savepoint, resume NO_CLAIM', async () => {
     await profileScenario('production', { resume: true });
   });
 
-  test('rocksdb-incremental: incremental checkpoints before and after a TaskManager is killed and started again', async () => {
+  test.runIf(smokeRuns.has('rocksdb-incremental'))('rocksdb-incremental: incremental checkpoints before and after a TaskManager is killed and started again', async () => {
     await profileScenario('rocksdb-incremental', { kill: true });
   });
 

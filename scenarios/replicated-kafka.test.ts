@@ -11,6 +11,7 @@ import type { OraclePolicy } from '../history/types.js';
 import { writePhaseOne } from './harness/input-phases.js';
 import { newestWindowStart } from './harness/output-progress.js';
 import { harnessRun, runScenario, type Scenario } from './harness/scenario.js';
+import { runVariants } from './harness/variant-draw.js';
 
 // Kafka as production runs it: a KRaft quorum of 3, `input` and `output` with
 // RF=3 and min.insync.replicas=2, the transaction state log RF=3 / min ISR 2.
@@ -58,8 +59,11 @@ async function underExactlyOnce(s: Scenario, fault: (s: Scenario) => Promise<voi
   expect(verdict.summary.duplicateRecords, 'duplicates in committed output').toBe(0);
 }
 
+// Smoke: one of the two leader faults, drawn by seed; nightly: both, and the coordinator and rolling restarts.
+const leaderFaults = runVariants('replicated-kafka', ['output-leader-kill', 'input-leader-pause']);
+
 describe('replicated Kafka (3 brokers) under the exactly-once sink', () => {
-  test('the leader of output-0 killed while the sink writes: leadership moves, the sink commits on, no transaction lingers, every window once', async () => {
+  test.runIf(leaderFaults.has('output-leader-kill'))('the leader of output-0 killed while the sink writes: leadership moves, the sink commits on, no transaction lingers, every window once', async () => {
     await runScenario('replicated-kafka-leader-kill', { topology: { brokers: 3 }, outputIsolation: 'read_committed' }, (s) =>
       underExactlyOnce(s, async () => {
         const killed = await killPartitionLeader(s, 'output', 0);
@@ -94,7 +98,7 @@ describe("replicated Kafka (3 brokers) under the harness's own input", () => {
   // schedule, 3 Dec). workload/acknowledged-send.ts makes such a send fail and
   // the generator reconcile it with the topic; this run must end with the
   // topic holding exactly what the ledger counts.
-  test('the leader of input-0 paused while the generator writes: the topic holds every click the ledger counts (input audit), the job reads through the move, every window counted', async ({ skip }) => {
+  test.runIf(leaderFaults.has('input-leader-pause'))('the leader of input-0 paused while the generator writes: the topic holds every click the ledger counts (input audit), the job reads through the move, every window counted', async ({ skip }) => {
     let outcome: ScenarioOutcome | undefined;
     await runScenario('replicated-kafka-input-leader-pause', { topology: { brokers: 3 }, inconclusive: 'record', onOutcome: (o) => void (outcome = o) }, async (s) => {
       const { jobId } = await submitJob(s, PLAYGROUND_JOB, { via: 'rest' });

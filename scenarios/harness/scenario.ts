@@ -19,7 +19,7 @@ import type { GeneratorLedger, History, OraclePolicy, SinkSemantics } from '../.
 import { FENCE_CHECK } from '../../assertions/fence-evidence.js';
 import { committedOutput } from './committed-output.js';
 import { describeFlinkBuild, describeKafkaConnector } from '../../containers/artifacts/flink-release.js';
-import { fenceAndDrain } from './fence.js';
+import { fenceAndDrain, type FenceResult } from './fence.js';
 import { auditInput } from './input-audit.js';
 import type { ScenarioResult } from '../../reports/run-report.js';
 import { ClickGenerator, type GeneratorOptions } from '../../workload/click-generator.js';
@@ -101,6 +101,8 @@ export interface Scenario extends Testbed {
    * outcome then needs the oracle to fail (a control that is not detected fails).
    */
   judge(policy: OraclePolicy, options?: JudgeOptions): Promise<Verdict>;
+  /** What judge's fence found (undefined before the first judge, or when the scenario fenced itself). */
+  fenced(): FenceResult | undefined;
   /** An outcome of the scenario's own checker (a declared job's differential oracle): part of the scenario's outcome. */
   addOutcome(judgment: OwnJudgment): void;
   /** Figures and files for the report (screenshots, metrics, timings). */
@@ -154,6 +156,7 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
   let tap: OutputTap | undefined;
   let generator: ClickGenerator | undefined;
   let frozen: History | undefined;
+  let fenced: FenceResult | undefined;
   let thrown = false;
   try {
     cluster = await Cluster.start({
@@ -192,6 +195,7 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
       dir: scenarioDir,
       runProfile: choice.profile,
       addOutcome: (j) => void own.push(j),
+      fenced: () => fenced,
       generator: (g = {}) => {
         if (generator) return generator;
         generator = new ClickGenerator(c.kafka.kafka, {
@@ -270,7 +274,7 @@ export async function runScenario(name: string, options: ScenarioOptions, body: 
           if (!history.events.some((e) => e.kind === 'check' && e.name === FENCE_CHECK)) {
             // The profile is read back while the jobs still run: a stopped job's checkpoints do not move on.
             if (tb.profile) await verifyRunProfile(tb);
-            const fenced = await fenceAndDrain(tb, { sink: policy.sink, tap: t });
+            fenced = await fenceAndDrain(tb, { sink: policy.sink, tap: t });
             result.extra!.fenceMs = fenced.timings.totalMs;
           }
           sink = policy.sink;

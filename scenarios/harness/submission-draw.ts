@@ -1,6 +1,6 @@
 import { loadSettings } from '../../config/settings.js';
 import type { Via } from '../../faults/job-operations.js';
-import { drawIndex } from './profile-draw.js';
+import { tierVariants } from './variant-draw.js';
 
 // The flink CLI and the REST API reach the same JobManager code once the job
 // is submitted, so the smoke tier runs one path per scenario, drawn from the
@@ -9,8 +9,7 @@ import { drawIndex } from './profile-draw.js';
 
 /** Pure. The submission paths a scenario runs in this tier: both nightly, one drawn by seed in smoke. */
 export function submissionPaths(tier: 'smoke' | 'nightly', seed: number, scenario: string): Via[] {
-  const both: Via[] = ['cli', 'rest'];
-  return tier === 'nightly' ? both : [both[drawIndex(seed, `${scenario}:via`, both.length)]!];
+  return tierVariants<Via>(tier, seed, `${scenario}:via`, ['cli', 'rest']);
 }
 
 /** submissionPaths under this run's settings (HARNESS_TIER, HARNESS_SEED), for a scenario file's describe.each. */
