@@ -27,7 +27,8 @@ export interface CellRun {
 export function catchCodes(verdict: Verdict | undefined, outcome: ScenarioOutcome | undefined): string[] {
   const codes = new Set<string>();
   for (const p of verdict?.problems ?? []) if (p.severity === 'failure') codes.add(`oracle.${p.kind}`);
-  for (const r of (outcome?.reasons ?? []) as Reason[]) if (r.effect === 'fail' && !NOT_A_CATCH.has(r.code)) codes.add(r.code);
+  // A fence finding that caught a control is info in the outcome (the control passed), still a catch here.
+  for (const r of (outcome?.reasons ?? []) as Reason[]) if ((r.effect === 'fail' || r.evidence?.caughtControl === true) && !NOT_A_CATCH.has(r.code)) codes.add(r.code);
   return [...codes].sort();
 }
 

@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { decide, type Effect, type Reason } from '../../assertions/outcome.js';
 import { judge } from '../../assertions/oracle.js';
-import type { GeneratorLedger } from '../../history/types.js';
+import type { GeneratorLedger, HistoryEvent } from '../../history/types.js';
 import { profileNamed } from '../../containers/profiles/profile.js';
+import { catchCodes } from './calibration-cell.js';
 import { asInconclusiveControl, decideScenario, judgmentReasons, notFlinksUnderInputMismatch, ownJudgmentReasons } from './scenario-outcome.js';
 
 const reason = (effect: Effect, code: Reason['code'] = `x.${effect}` as Reason['code']): Reason => ({ code, effect, message: code });
@@ -156,5 +157,49 @@ describe('input the ledger does not count', () => {
     expect(control.reasons.filter((r) => r.effect !== 'info')).toEqual([]);
     expect(control.outcome).toBe('pass');
     expect(decideScenario({ ...record('3'), expectInconclusive: 'workload.input-mismatch' }).outcome).toBe('fail');
+  });
+});
+
+describe('a negative control caught by the fence', () => {
+  // The calibration mutant alo-sink-claims-eo: an at-least-once sink in a run that claims exactly-once.
+  // Measured (campaign, 4 Dec): the fence's eos.not-transactional caught it, yet the run's outcome was
+  // `fail`, so a campaign counted a correctly caught mutant as a red verdict.
+  const parts = (outside: number) => [0, 1].map((partition) => ({
+    partition, from: '0', to: '10', dataRecords: 10, outsideTransactions: outside, ...(outside ? { firstOutsideOffset: '0' } : {}),
+    transactionalProducers: outside ? [] : ['7'], commitMarkers: outside ? 0 : 1, abortMarkers: 0, committingProducers: outside ? [] : ['7'], abortedRanges: [], openRecords: 0,
+  }));
+  const ids = (outside: number) => (outside ? [] : [{ transactionalId: 'click-event-count-0-1', producerId: 7, state: 'CompleteCommit' }]);
+  const fenceEvents = (outside: number): HistoryEvent[] => [
+    { t: 1, kind: 'check', name: 'fence', ok: true, detail: 'stopped', data: { jobs: [{ jobId: 'j', how: 'stop-with-savepoint', finalState: 'FINISHED', ms: 1 }] } },
+    { t: 2, kind: 'check', name: 'eos-lso', ok: true, detail: 'lso', data: { partitions: [0, 1].map((partition) => ({ partition, hwm: '10', lso: '10' })), deadlineMs: 1 } },
+    { t: 3, kind: 'check', name: 'fence-drain', ok: true, detail: 'drain', data: { isolation: 'read_committed', partitions: [0, 1].map((partition) => ({ partition, hwm: '10', lso: '10', read: '10' })), records: 20 } },
+    { t: 4, kind: 'check', name: 'eos-open-transactions', ok: true, detail: 'txns', data: { prefix: 'click-event-count', open: [] } },
+    { t: 5, kind: 'check', name: 'eos-transactional-output', ok: outside === 0, detail: 'tx', data: { topic: 'output', prefix: 'click-event-count', transactionalIds: ids(outside), partitions: parts(outside) } },
+  ];
+  const run = (outside: number, expect: 'pass' | 'fail', verdict = right) => decideScenario({
+    result: { name: 's', flinkVersion: '2.2.1', status: 'passed', durationMs: 1 },
+    judgments: [{ verdict, expect }],
+    history: { scenario: 's', flinkVersion: '2.2.1', startedAt: 0, endedAt: 1, events: fenceEvents(outside), ledger, output: [] },
+    usedGenerator: false,
+    sink: 'exactly-once',
+  });
+
+  test('the fence catching a control is its detection: the control passes, the catch kept as info', () => {
+    for (const verdict of [right, missing]) {
+      const o = run(10, 'fail', verdict);
+      expect(o.outcome).toBe('pass');
+      expect(o.reasons.find((r) => r.code === 'eos.not-transactional')?.effect).toBe('info');
+      expect(o.reasons.some((r) => r.code === 'control.detected')).toBe(true);
+      // The kill matrix still counts the fence's catch.
+      expect(catchCodes(verdict, o)).toContain('eos.not-transactional');
+    }
+  });
+
+  test('outside a control the same fence finding fails the run; a control nothing catches still fails', () => {
+    expect(run(10, 'pass').outcome).toBe('fail');
+    expect(run(10, 'pass').reasons.find((r) => r.code === 'eos.not-transactional')?.effect).toBe('fail');
+    const uncaught = run(0, 'fail');
+    expect(uncaught.outcome).toBe('fail');
+    expect(uncaught.reasons.map((r) => r.code)).toContain('control.not-detected');
   });
 });

@@ -61,13 +61,26 @@ export function decideScenario({ result, judgments, history, usedGenerator, sink
     if (firstLine(result.error).startsWith('InputUncertainError')) reasons.push({ code: 'workload.input-uncertain', effect: 'inconclusive', message: firstLine(result.error) });
     else reasons.push({ code: 'scenario.error', effect: 'fail', message: firstLine(result.error) });
   }
-  for (const j of judgments) reasons.push(...judgmentReasons(j));
+  // Output judged: the fence before the final read must have held (stopped, drained; exactly-once: nothing left open, written in the job's transactions).
+  const fence = sink ? fenceReasons(history, sink) : [];
+  // A negative control (every judgment expected to fail, e.g. a mutant that claims the exactly-once
+  // sink) is detected by the oracle or by the sink's end state: the fence's failure is then its catch.
+  const control = judgments.some((j) => j.expect === 'fail') && judgments.every((j) => j.expect !== 'pass');
+  const fenceCaught = control ? fence.filter((r) => r.effect === 'fail') : [];
+  for (const j of judgments) {
+    reasons.push(...(fenceCaught.length > 0 && j.expect === 'fail' && j.verdict.ok
+      ? [{ code: 'oracle.recorded' as const, effect: 'info' as const, message: `ok (${j.verdict.policy.sink}, ${j.verdict.policy.time}); the control was caught by the fence instead` }]
+      : judgmentReasons(j)));
+  }
   for (const o of own) reasons.push(...ownJudgmentReasons(o));
   if (usedGenerator && judgments.length === 0 && own.length === 0 && result.status === 'passed') {
     reasons.push({ code: 'oracle.not-judged', effect: 'inconclusive', message: 'the scenario wrote input but never judged the output' });
   }
-  // Output judged: the fence before the final read must have held (stopped, drained; exactly-once: nothing left open, written in the job's transactions).
-  if (sink) reasons.push(...fenceReasons(history, sink));
+  if (fenceCaught.length > 0) {
+    reasons.push({ code: 'control.detected', effect: 'info', message: `the fence rejected the control as it must: ${fenceCaught.map((r) => r.code).join(', ')}` });
+    // Marked, so the kill matrix still counts the catch (calibration-cell.ts catchCodes).
+    reasons.push(...fence.map((r) => (r.effect === 'fail' ? { ...r, effect: 'info' as const, evidence: { ...r.evidence, caughtControl: true } } : r)));
+  } else reasons.push(...fence);
   // The oracle's expectation is the ledger: it must be what the input topic holds.
   reasons.push(...inputAuditReasons(history, usedGenerator && sink !== undefined));
   // A profile that did not take: the run did not test what it claims.
