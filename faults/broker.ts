@@ -1,4 +1,5 @@
 import type { Cluster } from '../containers/cluster.js';
+import { waitFor } from '../containers/wait.js';
 import { recorded, type Testbed } from './context.js';
 import { kafkaClientErrors } from './kafka-client-log.js';
 
@@ -42,6 +43,7 @@ export async function pauseKafka(tb: Testbed): Promise<void> {
 export async function unpauseKafka(tb: Testbed): Promise<void> {
   try {
     await recorded(tb, 'operation', UNPAUSE_KAFKA, tb.cluster.kafka.node.name, () => tb.cluster.kafka.node.unpause());
+    await sampleLagSoon(tb);
   } finally {
     await recordKafkaClientErrors(tb, pausedSince.get(tb) ?? 0);
     pausedSince.delete(tb);
@@ -56,7 +58,12 @@ async function withBrokerEvidence<T>(tb: Testbed, fault: () => Promise<T>): Prom
   try {
     return await fault();
   } finally {
-    // The lag after the fault is sampled by the JobWatcher, which runs until the run ends.
+    // The admin client's connections lead to the broker process that went: a new client
+    // samples the lag at once (measured: the old one gave no sample for 5 s after a restart,
+    // and a schedule's next step came first: fault.restart-kafka.no-evidence, 4 Dec).
+    await tb.cluster.kafka.closeAdmin().catch(() => undefined);
+    await sampleLagSoon(tb);
+    // The JobWatcher samples on, once a second, through the fault's aftermath.
     await recordKafkaClientErrors(tb, began);
   }
 }
@@ -95,12 +102,23 @@ export async function consumerLag(cluster: Cluster): Promise<number> {
   return Number(lag);
 }
 
-/** One lag sample into the history; bounded (5 s), never throws. */
-export async function sampleLag(tb: Testbed): Promise<void> {
+/** One lag sample into the history; bounded (5 s), never throws. True when a sample landed. */
+export async function sampleLag(tb: Testbed): Promise<boolean> {
   try {
     const lag = await Promise.race([consumerLag(tb.cluster), new Promise<never>((_, no) => setTimeout(() => no(new Error('timeout')), 5_000).unref())]);
     tb.history.metric('', INPUT_TOPIC, CONSUMER_LAG, lag);
+    return true;
   } catch {
     // the broker not answering (yet) gives no sample; the rule says when samples are missing
+    return false;
   }
+}
+
+/**
+ * A lag sample just after a broker fault, retried while the broker comes back
+ * (bounded, never throws): the evidence rule needs one after the fault, and
+ * the next step of a schedule may begin within seconds.
+ */
+export async function sampleLagSoon(tb: Testbed, timeoutMs = 10_000): Promise<void> {
+  await waitFor('a consumer-lag sample after the broker fault', async () => ((await sampleLag(tb)) ? true : undefined), { timeoutMs, intervalMs: 500 }).catch(() => undefined);
 }
