@@ -198,6 +198,18 @@ describe('a negative control caught by the fence', () => {
   test('outside a control the same fence finding fails the run; a control nothing catches still fails', () => {
     expect(run(10, 'pass').outcome).toBe('fail');
     expect(run(10, 'pass').reasons.find((r) => r.code === 'eos.not-transactional')?.effect).toBe('fail');
+    // A fence that could not read the output to its end caught nothing: its reason keeps its effect.
+    const undrained = decideScenario({
+      result: { name: 's', flinkVersion: '2.2.1', status: 'passed', durationMs: 1 },
+      judgments: [{ verdict: missing, expect: 'fail' }],
+      history: { scenario: 's', flinkVersion: '2.2.1', startedAt: 0, endedAt: 1, ledger, output: [], events: fenceEvents(0).map((e) => (e.kind === 'check' && e.name === 'fence-drain'
+        ? { ...e, ok: false, data: { isolation: 'read_committed', partitions: [0, 1].map((partition) => ({ partition, hwm: '10', lso: '10', read: '4' })), records: 8 } }
+        : e)) },
+      usedGenerator: false,
+      sink: 'exactly-once',
+    });
+    expect(undrained.reasons.find((r) => r.code === 'fence.not-drained')?.effect).toBe('inconclusive');
+    expect(undrained.outcome).toBe('inconclusive');
     const uncaught = run(0, 'fail');
     expect(uncaught.outcome).toBe('fail');
     expect(uncaught.reasons.map((r) => r.code)).toContain('control.not-detected');

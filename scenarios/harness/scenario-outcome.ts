@@ -64,9 +64,11 @@ export function decideScenario({ result, judgments, history, usedGenerator, sink
   // Output judged: the fence before the final read must have held (stopped, drained; exactly-once: nothing left open, written in the job's transactions).
   const fence = sink ? fenceReasons(history, sink) : [];
   // A negative control (every judgment expected to fail, e.g. a mutant that claims the exactly-once
-  // sink) is detected by the oracle or by the sink's end state: the fence's failure is then its catch.
+  // sink) is detected by the oracle or by the sink's end state (eos.*): that finding is then its
+  // catch. A fence that could not stop or drain the job caught nothing and still fails.
   const control = judgments.some((j) => j.expect === 'fail') && judgments.every((j) => j.expect !== 'pass');
-  const fenceCaught = control ? fence.filter((r) => r.effect === 'fail') : [];
+  const caughtByFence = (r: Reason) => control && r.effect === 'fail' && r.code.startsWith('eos.');
+  const fenceCaught = fence.filter(caughtByFence);
   for (const j of judgments) {
     reasons.push(...(fenceCaught.length > 0 && j.expect === 'fail' && j.verdict.ok
       ? [{ code: 'oracle.recorded' as const, effect: 'info' as const, message: `ok (${j.verdict.policy.sink}, ${j.verdict.policy.time}); the control was caught by the fence instead` }]
@@ -79,7 +81,7 @@ export function decideScenario({ result, judgments, history, usedGenerator, sink
   if (fenceCaught.length > 0) {
     reasons.push({ code: 'control.detected', effect: 'info', message: `the fence rejected the control as it must: ${fenceCaught.map((r) => r.code).join(', ')}` });
     // Marked, so the kill matrix still counts the catch (calibration-cell.ts catchCodes).
-    reasons.push(...fence.map((r) => (r.effect === 'fail' ? { ...r, effect: 'info' as const, evidence: { ...r.evidence, caughtControl: true } } : r)));
+    reasons.push(...fence.map((r) => (caughtByFence(r) ? { ...r, effect: 'info' as const, evidence: { ...r.evidence, caughtControl: true } } : r)));
   } else reasons.push(...fence);
   // The oracle's expectation is the ledger: it must be what the input topic holds.
   reasons.push(...inputAuditReasons(history, usedGenerator && sink !== undefined));
