@@ -3,7 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { KAFKA_METADATA_CHECK as RECORDED_CHECK, RECONNECT_BROKER, UNPAUSE_BROKER } from '../faults/broker-leader.js';
 import type { History, HistoryEvent } from '../history/types.js';
 import { faultEvidence } from './fault-evidence.js';
-import { KAFKA_METADATA_CHECK } from './replicated-kafka-evidence.js';
+import { KAFKA_METADATA_CHECK, PARTITION_END_METRIC, SOURCE_POSITION_METRIC } from './replicated-kafka-evidence.js';
+import { PARTITION_END, SOURCE_POSITION } from '../faults/source-position.js';
 
 const BROKER = 'fh-run-x-kafka-2';
 const TM = 'fh-run-x-taskmanager-1';
@@ -81,5 +82,49 @@ describe('replicated Kafka fault evidence', () => {
   test('an isolated broker ends at its reconnect', () => {
     const reconnect: HistoryEvent = { t: 40_000, kind: 'operation', name: RECONNECT_BROKER, target: BROKER, phase: 'ok' };
     expect(reasonsOf([...fault('isolate-broker'), moved(18_000), clientLine(12_000), checkpoint(45_000), reconnect])[0]!.code).toBe('fault.isolate-broker.confirmed');
+  });
+
+  test('the sample names are the ones faults/source-position.ts records', () => {
+    expect([SOURCE_POSITION_METRIC, PARTITION_END_METRIC]).toEqual([SOURCE_POSITION, PARTITION_END]);
+  });
+
+  // Measured in CI twice (4 Dec): input-0's leader paused 15 s, the leader moved, no client line,
+  // checkpoints on (the job's other partition kept them going): inconclusive though the job read nothing of input-0.
+  describe('a paused input leader no client logged: the job source held on the partition', () => {
+    const unpause: HistoryEvent = { t: 25_100, kind: 'operation', name: UNPAUSE_BROKER, target: BROKER, phase: 'ok' };
+    const every = (from: number, to: number) => Array.from({ length: Math.floor((to - from) / 1_000) }, (_, i) => checkpoint(from + i * 1_000));
+    const sample = (t: number, position: number, end: number): HistoryEvent[] => [
+      { t, kind: 'metric', jobId: 'j1', vertex: 'input-0', name: SOURCE_POSITION, value: position },
+      { t: t + 5, kind: 'metric', jobId: '', vertex: 'input-0', name: PARTITION_END, value: end },
+    ];
+    const run = (first: { t: number; position: number; end: number }, last: { t: number; position: number; end: number }) =>
+      reasonsOf([...every(0, 40_000), ...fault('pause-partition-leader'), ...sample(first.t, first.position, first.end), moved(17_000), ...sample(last.t, last.position, last.end), unpause])[0]!;
+
+    test('held while records waited: confirmed, saying where it stood', () => {
+      const r = run({ t: 10_200, position: 5_000, end: 5_000 }, { t: 25_000, position: 5_000, end: 7_400 });
+      expect(r).toMatchObject({ code: 'fault.pause-partition-leader.confirmed', effect: 'info' });
+      expect(r.message).toMatch(/source held on input-0 at offset 5000 for 15 s while the partition ended at 7400/);
+    });
+
+    test('confirmed exactly when the position stood still for 5 s or more and records waited beyond it', () => {
+      fc.assert(
+        fc.property(fc.nat(10_000), fc.nat(3_000), fc.integer({ min: 200, max: 14_000 }), fc.nat(3_000), (position, moved_, gap, waiting) => {
+          const last = { t: 10_200 + gap, position: position + moved_, end: position + moved_ + waiting };
+          const r = run({ t: 10_200, position, end: position }, last);
+          const held = moved_ === 0 && gap >= 5_000 && waiting > 0;
+          expect(r.code).toBe(held ? 'fault.pause-partition-leader.confirmed' : 'fault.pause-partition-leader.no-evidence');
+          expect(r.effect).toBe(held ? 'info' : 'inconclusive');
+        }),
+      );
+    });
+
+    test('samples of another partition, or from outside the pause, do not count', () => {
+      const other = (t: number, v: number): HistoryEvent => ({ t, kind: 'metric', jobId: 'j1', vertex: 'input-1', name: SOURCE_POSITION, value: v });
+      const r = reasonsOf([...every(0, 40_000), ...fault('pause-partition-leader'), other(10_200, 10), moved(17_000), other(25_000, 10),
+        { t: 25_005, kind: 'metric', jobId: '', vertex: 'input-0', name: PARTITION_END, value: 99 }, unpause])[0]!;
+      expect(r.code).toBe('fault.pause-partition-leader.no-evidence');
+      const outside = reasonsOf([...every(0, 40_000), ...sample(5_000, 10, 10), ...fault('pause-partition-leader'), moved(17_000), ...sample(25_000, 10, 99), unpause])[0]!;
+      expect(outside.code).toBe('fault.pause-partition-leader.no-evidence');
+    });
   });
 });

@@ -7,7 +7,9 @@
 //   2. the job noticed: Flink's Kafka clients (Kafka client lines in its nodes'
 //      logs, or a task failure on a Kafka exception) during the fault or just
 //      after, or else its checkpoints stalled while the fault lasted (a paused
-//      coordinator or a fenced broker holds the sink without a client error);
+//      coordinator or a fenced broker holds the sink without a client error),
+//      or its source stood still on the partition while records waited there
+//      (a paused input leader holds the fetch without an error);
 //   3. a checkpoint completed after the move (the exactly-once sink commits
 //      its transactions on checkpoints: the sink's transactions continued).
 // Anything missing is inconclusive, never a pass.
@@ -51,6 +53,45 @@ export function kafkaClientLines(events: readonly HistoryEvent[], from: number, 
   return [...logged, ...failed].sort((a, b) => a.t - b.t);
 }
 
+/** Names of faults/source-position.ts's samples (not imported: assertions read no fault code). */
+export const SOURCE_POSITION_METRIC = 'source-position';
+export const PARTITION_END_METRIC = 'partition-end';
+/** A source position unchanged for less than this says nothing (a fetch waits up to 500 ms for data). */
+export const SOURCE_HELD_MIN_MS = 5_000;
+
+export interface SourceHeld {
+  jobId: string;
+  /** `<topic>-<partition>` */
+  partition: string;
+  position: number;
+  end: number;
+  heldMs: number;
+}
+
+/**
+ * A job's source held on a partition over [from, to]: its first and last
+ * position samples in the span are equal, at least SOURCE_HELD_MIN_MS apart,
+ * and the partition's end (sampled with the last) lies beyond it: records
+ * waited that the job did not read. Undefined when no job shows that.
+ */
+export function sourceHeld(events: readonly HistoryEvent[], from: number, to: number): SourceHeld | undefined {
+  const metrics = of(events, 'metric').filter((m) => m.t >= from && m.t <= to);
+  const positions = new Map<string, Ev<'metric'>[]>();
+  for (const m of metrics) {
+    if (m.name !== SOURCE_POSITION_METRIC) continue;
+    const key = `${m.jobId}\u0000${m.vertex}`;
+    positions.set(key, [...(positions.get(key) ?? []), m]);
+  }
+  for (const samples of positions.values()) {
+    const first = samples[0]!;
+    const last = samples.at(-1)!;
+    if (samples.length < 2 || first.value !== last.value || last.t - first.t < SOURCE_HELD_MIN_MS) continue;
+    const end = metrics.filter((m) => m.name === PARTITION_END_METRIC && m.vertex === last.vertex && m.t >= last.t).at(0)?.value;
+    if (end !== undefined && end > last.value) return { jobId: last.jobId, partition: last.vertex, position: last.value, end, heldMs: last.t - first.t };
+  }
+  return undefined;
+}
+
 /** A checkpoint seen this soon after a fault began may have been triggered before it. */
 const POLL_SLACK_MS = 1_000;
 
@@ -82,18 +123,21 @@ export function replicatedKafkaEvidence(f: FaultOccurrence, until: number, event
   const metadata = checks.map((c) => c.detail);
   const lines = kafkaClientLines(events, f.invokedAt, Math.min(Math.max(end, moved.t) + CLIENT_AFTERMATH_MS, until));
   const stall = lines.length === 0 ? checkpointStall(events, f.invokedAt, end) : undefined;
-  if (lines.length === 0 && !stall) {
+  const held = lines.length === 0 && !stall ? sourceHeld(events, f.invokedAt, end) : undefined;
+  if (lines.length === 0 && !stall && !held) {
     return {
       code: `fault.${f.name}.no-evidence`,
       effect: 'inconclusive',
-      message: `${metadata.join('; ')}, but no Kafka client of Flink logged an error or failed, and its checkpoints went on: the job did not notice`,
+      message: `${metadata.join('; ')}, but no Kafka client of Flink logged an error or failed, its checkpoints went on, and no source was seen held on the partition: the job did not notice`,
       evidence: { metadata },
     };
   }
   const committed = of(events, 'checkpoint').find((c) => c.type === 'checkpoint' && c.t > Math.max(end, moved.t) && c.t < until);
   const first = lines[0]
     ? { node: lines[0].node, what: lines[0].what, at: lines[0].t, line: lines[0].line }
-    : { node: 'job', what: `checkpoints stalled ${Math.round(stall!.stalledMs / 1000)} s (${stall!.checkpointsBefore} in as long before)`, at: f.invokedAt, line: '' };
+    : stall
+      ? { node: 'job', what: `checkpoints stalled ${Math.round(stall.stalledMs / 1000)} s (${stall.checkpointsBefore} in as long before)`, at: f.invokedAt, line: '' }
+      : { node: `job ${held!.jobId}`, what: `its source held on ${held!.partition} at offset ${held!.position} for ${Math.round(held!.heldMs / 1000)} s while the partition ended at ${held!.end}`, at: f.invokedAt, line: '' };
   if (!committed) {
     return {
       code: `fault.${f.name}.no-recovery`,

@@ -213,6 +213,10 @@ export class FlinkRest {
     const list = await this.call<{ id: string; value: string }[]>('GET', `/jobs/${id}/metrics?get=${names.join(',')}`);
     return Object.fromEntries(list.map((m) => [m.id, m.value]));
   }
+  /** The metric ids a vertex's subtasks expose (operator metrics as `<operator>.<group>...<name>`). */
+  async vertexMetricIds(jobId: string, vertexId: string): Promise<string[]> {
+    return (await this.call<{ id: string }[]>('GET', `/jobs/${jobId}/vertices/${vertexId}/subtasks/metrics`)).map((m) => m.id);
+  }
   async vertexMetrics(jobId: string, vertexId: string, names: string[]): Promise<{ id: string; min?: number; max?: number; avg?: number; sum?: number }[]> {
     return this.call('GET', `/jobs/${jobId}/vertices/${vertexId}/subtasks/metrics?get=${names.join(',')}`);
   }

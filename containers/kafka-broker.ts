@@ -139,15 +139,27 @@ export class KafkaBroker {
    * timeouts. Short timeouts, no retries: the caller polls.
    */
   async partitionsAvoiding(topic: string, avoid: readonly number[]): Promise<PartitionState[]> {
+    return this.probeAvoiding(avoid, async (admin) => {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      return (topics[0]?.partitions ?? [])
+        .map((p) => ({ topic, partition: p.partitionId, leader: p.leader, replicas: [...p.replicas], isr: [...p.isr] }))
+        .sort((a, b) => a.partition - b.partition);
+    });
+  }
+
+  /** The end offset per partition, asked only of the brokers not in `avoid` (a paused one would hold the request). */
+  async endOffsetsAvoiding(topic: string, avoid: readonly number[]): Promise<Map<number, bigint>> {
+    return this.probeAvoiding(avoid, async (admin) => new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, BigInt(o.high)])));
+  }
+
+  /** A short-lived admin client that knows only the brokers not in `avoid`; no retries, short timeouts. */
+  private async probeAvoiding<T>(avoid: readonly number[], ask: (admin: Admin) => Promise<T>): Promise<T> {
     const brokers = this.brokers.filter((b) => !avoid.includes(b.nodeId)).map((b) => b.external);
     if (brokers.length === 0) throw new Error(`no broker left to ask once ${avoid.join(', ')} are avoided`);
     const admin = new Kafka({ clientId: 'flink-harness-probe', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3_000, requestTimeout: 5_000, retry: { retries: 0 } }).admin();
     try {
       await admin.connect();
-      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-      return (topics[0]?.partitions ?? [])
-        .map((p) => ({ topic, partition: p.partitionId, leader: p.leader, replicas: [...p.replicas], isr: [...p.isr] }))
-        .sort((a, b) => a.partition - b.partition);
+      return await ask(admin);
     } finally {
       await admin.disconnect().catch(() => undefined);
     }

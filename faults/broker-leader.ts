@@ -3,6 +3,7 @@ import { disconnect, reconnect, type Attachment } from '../containers/networks.j
 import { requireTopology } from '../containers/topology.js';
 import { WaitTimeout, waitFor } from '../containers/wait.js';
 import { recordKafkaClientErrors, sampleLag } from './broker.js';
+import { sampleSourcePosition } from './source-position.js';
 import { recorded, type Testbed } from './context.js';
 
 // Faults of a replicated Kafka (topology brokers: 3), named for their target:
@@ -72,11 +73,14 @@ export async function pausePartitionLeader(tb: Testbed, pausedMs: number, topic 
   need3(tb, 'pause-partition-leader');
   const { broker, state } = await partitionLeader(tb.cluster.kafka, topic, partition);
   const began = await brokerFault(tb, 'pause-partition-leader', broker, `${topic}-${partition} leader ${state.leader}`, () => broker.node.pause());
+  // Where the job's source stood when the leader went, and again before it answers: whether the job read through it.
+  await sampleSourcePosition(tb, topic, partition, [broker.nodeId]);
   try {
     // Read through the others: the paused one accepts connections and never answers.
     const leaderNow = async () => (await tb.cluster.kafka.partitionsAvoiding(topic, [broker.nodeId])).find((p) => p.partition === partition)?.leader ?? -1;
     await recordMove(tb, began, broker, `${topic}-${partition} leader`, state.leader, leaderNow, pausedMs);
   } finally {
+    await sampleSourcePosition(tb, topic, partition, [broker.nodeId]);
     await recorded(tb, 'operation', UNPAUSE_BROKER, broker.node.name, () => broker.node.unpause());
   }
   return broker;
