@@ -103,14 +103,16 @@ describe('replicated Kafka fault evidence', () => {
     test('held while records waited: confirmed, saying where it stood', () => {
       const r = run({ t: 10_200, position: 5_000, end: 5_000 }, { t: 25_000, position: 5_000, end: 7_400 });
       expect(r).toMatchObject({ code: 'fault.pause-partition-leader.confirmed', effect: 'info' });
-      expect(r.message).toMatch(/source held on input-0 at offset 5000 for 15 s while the partition ended at 7400/);
+      expect(r.message).toMatch(/source held on input-0 at offset 5000 for 15 s while 2399 record\(s\) waited \(end 7400\)/);
+      // Measured (4 Dec): a caught-up source reads currentOffset = the last record's offset, end = it + 1: nothing waited.
+      expect(run({ t: 10_200, position: 8_999, end: 9_000 }, { t: 25_000, position: 8_999, end: 9_000 }).code).toBe('fault.pause-partition-leader.no-evidence');
     });
 
-    test('confirmed exactly when the position stood still for 5 s or more and records waited beyond it', () => {
+    test('confirmed exactly when the position stood still for 5 s or more and records waited after it', () => {
       fc.assert(
         fc.property(fc.nat(10_000), fc.nat(3_000), fc.integer({ min: 200, max: 14_000 }), fc.nat(3_000), (position, moved_, gap, waiting) => {
-          const last = { t: 10_200 + gap, position: position + moved_, end: position + moved_ + waiting };
-          const r = run({ t: 10_200, position, end: position }, last);
+          const last = { t: 10_200 + gap, position: position + moved_, end: position + moved_ + 1 + waiting };
+          const r = run({ t: 10_200, position, end: position + 1 }, last);
           const held = moved_ === 0 && gap >= 5_000 && waiting > 0;
           expect(r.code).toBe(held ? 'fault.pause-partition-leader.confirmed' : 'fault.pause-partition-leader.no-evidence');
           expect(r.effect).toBe(held ? 'info' : 'inconclusive');

@@ -63,16 +63,21 @@ export interface SourceHeld {
   jobId: string;
   /** `<topic>-<partition>` */
   partition: string;
+  /** The offset of the last record the source emitted (the KafkaSource reader's currentOffset). */
   position: number;
   end: number;
+  /** Records after it, below the end: written, not read. */
+  waiting: number;
   heldMs: number;
 }
 
 /**
  * A job's source held on a partition over [from, to]: its first and last
  * position samples in the span are equal, at least SOURCE_HELD_MIN_MS apart,
- * and the partition's end (sampled with the last) lies beyond it: records
- * waited that the job did not read. Undefined when no job shows that.
+ * and records lie between it and the partition's end (sampled with the last):
+ * the position is the offset of the last record emitted, so the next to read
+ * is position + 1 and a caught-up source has end = position + 1. Undefined
+ * when no job shows that.
  */
 export function sourceHeld(events: readonly HistoryEvent[], from: number, to: number): SourceHeld | undefined {
   const metrics = of(events, 'metric').filter((m) => m.t >= from && m.t <= to);
@@ -87,7 +92,7 @@ export function sourceHeld(events: readonly HistoryEvent[], from: number, to: nu
     const last = samples.at(-1)!;
     if (samples.length < 2 || first.value !== last.value || last.t - first.t < SOURCE_HELD_MIN_MS) continue;
     const end = metrics.filter((m) => m.name === PARTITION_END_METRIC && m.vertex === last.vertex && m.t >= last.t).at(0)?.value;
-    if (end !== undefined && end > last.value) return { jobId: last.jobId, partition: last.vertex, position: last.value, end, heldMs: last.t - first.t };
+    if (end !== undefined && end > last.value + 1) return { jobId: last.jobId, partition: last.vertex, position: last.value, end, waiting: end - last.value - 1, heldMs: last.t - first.t };
   }
   return undefined;
 }
@@ -137,7 +142,7 @@ export function replicatedKafkaEvidence(f: FaultOccurrence, until: number, event
     ? { node: lines[0].node, what: lines[0].what, at: lines[0].t, line: lines[0].line }
     : stall
       ? { node: 'job', what: `checkpoints stalled ${Math.round(stall.stalledMs / 1000)} s (${stall.checkpointsBefore} in as long before)`, at: f.invokedAt, line: '' }
-      : { node: `job ${held!.jobId}`, what: `its source held on ${held!.partition} at offset ${held!.position} for ${Math.round(held!.heldMs / 1000)} s while the partition ended at ${held!.end}`, at: f.invokedAt, line: '' };
+      : { node: `job ${held!.jobId}`, what: `its source held on ${held!.partition} at offset ${held!.position} for ${Math.round(held!.heldMs / 1000)} s while ${held!.waiting} record(s) waited (end ${held!.end})`, at: f.invokedAt, line: '' };
   if (!committed) {
     return {
       code: `fault.${f.name}.no-recovery`,
