@@ -5,7 +5,7 @@ import { PLAYGROUND_JOB } from '../config/job-spec.js';
 import { stopWithSavepoint, submitJob, waitForJobRunning, type Via } from '../faults/job-operations.js';
 import { scaleTaskManagers } from '../faults/taskmanager.js';
 import { WINDOW_MS } from '../history/types.js';
-import { restoredFrom, vertexParallelism, waitForJobState, windowStartsRead } from './harness/job-lifecycle.js';
+import { restoredFrom, restoredSavepoint, vertexParallelism, waitForJobState, windowStartsRead } from './harness/job-lifecycle.js';
 import { fits, runProfileCells } from './harness/profile-draw.js';
 import { runSubmissionPaths } from './harness/submission-draw.js';
 import { runScenario, type Scenario } from './harness/scenario.js';
@@ -68,7 +68,7 @@ describe.each<Via>(runSubmissionPaths('rescale'))('rescale from a savepoint, via
       s.extra.secondTaskManagerToRunningMs = Date.now() - added;
       expect(vertexParallelism(running3)).toEqual(Object.fromEntries(running3.vertices.map((v) => [v.name, 3])));
       expect(running3.vertices.length).toBe(5);
-      expect(await restoredFrom(s.cluster, p3.jobId)).toEqual({ isSavepoint: true, path: sp1.location });
+      expect(await restoredFrom(s.cluster, p3.jobId)).toEqual(restoredSavepoint(sp1.location, s.runProfile.restoreMode));
       const tms = await s.cluster.rest.taskManagers();
       expect(tms.map((t) => t.slotsNumber - t.freeSlots).reduce((a, b) => a + b, 0), 'slots in use at parallelism 3').toBe(3);
       expect(await s.settle(180_000), 'output of phase 2 at parallelism 3').toBe(true);
@@ -86,7 +86,7 @@ describe.each<Via>(runSubmissionPaths('rescale'))('rescale from a savepoint, via
       const down = await submitJob(s, PLAYGROUND_JOB, { via, savepoint: sp3.location, parallelism: 1 });
       const running1 = await waitForJobRunning(s, down.jobId);
       expect(everyVertex(running1)).toBe(1);
-      expect(await restoredFrom(s.cluster, down.jobId)).toEqual({ isSavepoint: true, path: sp3.location });
+      expect(await restoredFrom(s.cluster, down.jobId)).toEqual(restoredSavepoint(sp3.location, s.runProfile.restoreMode));
 
       expect(await s.settle(180_000), 'output of phase 3 at parallelism 1').toBe(true);
       expect(Math.max(...windowStartsRead(s.tap))).toBe((WINDOWS - 1) * WINDOW_MS);

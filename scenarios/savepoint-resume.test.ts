@@ -5,7 +5,7 @@ import { SAVEPOINTS_DIR } from '../containers/cluster.js';
 import { PLAYGROUND_JOB } from '../config/job-spec.js';
 import { stopWithSavepoint, submitJob, waitForJobRunning, type Via } from '../faults/job-operations.js';
 import { WINDOW_MS } from '../history/types.js';
-import { folderContents, jobSwitches, readOutputToEnd, restoredFrom, waitForJobState, windowStartsRead } from './harness/job-lifecycle.js';
+import { folderContents, jobSwitches, readOutputToEnd, restoredFrom, restoredSavepoint, waitForJobState, windowStartsRead } from './harness/job-lifecycle.js';
 import { runProfileCells } from './harness/profile-draw.js';
 import { runSubmissionPaths } from './harness/submission-draw.js';
 import { runScenario } from './harness/scenario.js';
@@ -92,7 +92,7 @@ describe.each<Via>(runSubmissionPaths('savepoint-resume'))('stop with savepoint 
       expect(await jobSwitches(s.cluster, second.jobId), 'program arguments the resumed job received').toMatchObject(EXPECTED_SWITCHES);
       s.extra.resumeToRunningMs = Date.now() - resumeStarted;
       const restored = await restoredFrom(s.cluster, second.jobId);
-      expect(restored, 'GET /jobs/<id>/checkpoints latest.restored').toEqual({ isSavepoint: true, path: stopped.location });
+      expect(restored, 'GET /jobs/<id>/checkpoints latest.restored').toEqual(restoredSavepoint(stopped.location, s.runProfile.restoreMode));
 
       // The backlog is processed: every window, including window 3 that spans the stop, counts 1000.
       expect(await s.settle(180_000)).toBe(true);
