@@ -1,5 +1,5 @@
 import type { Cluster } from '../containers/cluster.js';
-import { waitFor } from '../containers/wait.js';
+import { waitFor, withTimeout } from '../containers/wait.js';
 import { recorded, type Testbed } from './context.js';
 import { kafkaClientErrors } from './kafka-client-log.js';
 
@@ -105,7 +105,7 @@ export async function consumerLag(cluster: Cluster): Promise<number> {
 /** One lag sample into the history; bounded (5 s), never throws. True when a sample landed. */
 export async function sampleLag(tb: Testbed): Promise<boolean> {
   try {
-    const lag = await Promise.race([consumerLag(tb.cluster), new Promise<never>((_, no) => setTimeout(() => no(new Error('timeout')), 5_000).unref())]);
+    const lag = await withTimeout(consumerLag(tb.cluster), 5_000, 'a consumer-lag sample');
     tb.history.metric('', INPUT_TOPIC, CONSUMER_LAG, lag);
     return true;
   } catch {

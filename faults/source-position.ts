@@ -1,3 +1,4 @@
+import { withTimeout } from '../containers/wait.js';
 import type { Testbed } from './context.js';
 
 // Where the job's Kafka source stands on one input partition, from Flink's own
@@ -21,8 +22,7 @@ export const currentOffsetSuffix = (topic: string, partition: number) => `.Kafka
  */
 export async function sampleSourcePosition(tb: Testbed, topic: string, partition: number, avoid: readonly number[]): Promise<void> {
   const vertex = `${topic}-${partition}`;
-  const within = <T>(p: Promise<T>) => Promise.race([p, new Promise<never>((_, no) => setTimeout(() => no(new Error('timeout')), 5_000).unref())]);
-  await within(
+  await withTimeout(
     (async () => {
       const rest = tb.cluster.rest;
       const running = (await rest.jobs()).filter((j) => j.status === 'RUNNING');
@@ -37,5 +37,7 @@ export async function sampleSourcePosition(tb: Testbed, topic: string, partition
       const end = (await tb.cluster.kafka.endOffsetsAvoiding(topic, avoid)).get(partition);
       if (end !== undefined) tb.history.metric('', vertex, PARTITION_END, Number(end));
     })(),
+    5_000,
+    `the source position on ${vertex}`,
   ).catch(() => undefined);
 }

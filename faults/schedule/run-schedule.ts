@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { profileNamed } from '../../containers/profiles/profile.js';
+import { withTimeout } from '../../containers/wait.js';
 import { submitJob } from '../job-operations.js';
 import { expectClusterMatchesModel } from './checks.js';
 import { realEnvironment } from './commands/schedule-command.js';
@@ -53,18 +54,4 @@ export async function runSchedule(
   const settled = await workload.settle(bound(real, 180_000));
   expect(settled, `the final output settles\n${String(world.extra.settleDiagnostics ?? '')}`).toBe(true);
   return { real, model };
-}
-
-/** Rejects when `p` takes longer than `ms` (the work itself goes on; the scenario's teardown ends it). */
-export async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Timed out after ${(ms / 1000).toFixed(0)} s waiting for ${what}`)), ms);
-  });
-  p.catch(() => undefined);
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
