@@ -43,6 +43,9 @@ export type ReasonCode =
   | 'eos.lso-below-hwm'
   | 'eos.check-unavailable'
   | 'eos.not-transactional'
+  // the job itself, from Flink's exception history (assertions/restart-loop.ts)
+  | 'job.restart-loop'
+  | 'job.unexplained-failure'
   // the scenario itself
   | 'scenario.assertion'
   | 'scenario.error'

@@ -6,6 +6,7 @@ import { TestRunner } from 'vitest';
 import { decide, decisiveReason, type Reason, type ReasonCode, type ScenarioOutcome } from '../../assertions/outcome.js';
 import type { Verdict } from '../../assertions/verdict.js';
 import { faultEvidence } from '../../assertions/fault-evidence.js';
+import { restartLoopReasons } from '../../assertions/restart-loop.js';
 import { VERDICT_FAILED_PREFIX } from '../../assertions/format-verdict.js';
 import { oracleReasons } from '../../assertions/oracle-reasons.js';
 import type { History, SinkSemantics } from '../../history/types.js';
@@ -51,7 +52,7 @@ export interface ScenarioRecord {
 export type EvidenceRule = (history: History, judgments: readonly Judgment[]) => Reason[];
 
 /** The evidence rules every scenario's history goes through. */
-const rules: EvidenceRule[] = [(history) => faultEvidence(history)];
+const rules: EvidenceRule[] = [(history) => faultEvidence(history), (history) => restartLoopReasons(history.events)];
 
 export function decideScenario({ result, judgments, history, usedGenerator, sink, profile, own = [], expectInconclusive }: ScenarioRecord): ScenarioOutcome {
   const reasons: Reason[] = [];
