@@ -172,8 +172,15 @@ describe('profile applied', () => {
     // A failover's restore (no resume by the harness) is not judged for the claim mode.
     const failover = appliedReadBack(p, { restoredFrom: 20 });
     delete failover.resumedFrom;
+    failover.restored = { id: 20, isSavepoint: false, path: `file:/tmp/flink-checkpoints-directory/${failover.jobId}/chk-20` };
     failover.checkpoints[0]!.checkpointedSize = 100;
     expect(decide(profileReasons(historyOf(checkEvent(p, failover)), p)).outcome).toBe('pass');
+    // A restore of a snapshot not its own that the harness did not record as a resume: its restore mode is unknown, never a pass.
+    const unrecorded = appliedReadBack(p, { restoredFrom: 20 });
+    delete unrecorded.resumedFrom;
+    const reasons = profileReasons(historyOf(checkEvent(p, unrecorded)), p);
+    expect(decide(reasons).outcome).toBe('inconclusive');
+    expect(reasons).toContainEqual(expect.objectContaining({ code: 'profile.not-verified', evidence: expect.objectContaining({ setting: 'restore mode NO_CLAIM', key: 'latest.restored of a resume the harness did not record' }) }));
     expect(decide(profileReasons(historyOf(checkEvent(p, gone)), p)).outcome).toBe('inconclusive');
   });
 

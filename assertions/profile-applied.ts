@@ -143,6 +143,17 @@ export function profileFindings(p: ExpectedProfile, rb: ProfileReadBack): Findin
   }
   // Restore mode: only for a job the harness resumed from a snapshot (a failover restores its own checkpoints).
   const resumed = rb.resumedFrom;
+  // A job Flink shows restored from a snapshot not its own (a folder without its id), which the harness did not record
+  // resuming: some path submitted it without the profile's restore mode, so what the run tested is unknown.
+  if (!resumed && rb.restored && !rb.restored.path.includes(rb.jobId)) {
+    out.push({
+      setting: `restore mode ${p.restoreMode}`,
+      key: 'latest.restored of a resume the harness did not record',
+      expected: 'a resume submitted with the profile\'s restore mode',
+      actual: `restored ${rb.restored.isSavepoint ? 'savepoint' : 'checkpoint'} ${rb.restored.id} from ${rb.restored.path}, not recorded as a resume`,
+      status: 'unknown',
+    });
+  }
   if (resumed) {
     const after = done.filter((c) => resumed.checkpointId === undefined || c.id > resumed.checkpointId).length;
     const first = resumed.checkpointId === undefined ? undefined : firstCompletedAfter(rb.checkpoints, resumed.checkpointId);

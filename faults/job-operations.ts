@@ -4,6 +4,7 @@ import type { CliResult } from '../containers/flink-cli.js';
 import type { JobDetails } from '../containers/flink-rest.js';
 import { programArgs, type ArgValues, type JobSpec } from '../config/job-spec.js';
 import { restoreModeCliArgs, restoreModeRestField, savepointFormatCliArgs, savepointFormatRestField } from '../containers/profiles/flink-options.js';
+import { releaseCapabilities, type ReleaseCapabilities } from '../containers/profiles/profile.js';
 import { StopWaiting, waitFor } from '../containers/wait.js';
 import { recorded, type Testbed } from './context.js';
 
@@ -51,7 +52,7 @@ export async function submitJob(
       const p = tb.profile;
       let submission: Submission;
       if (via === 'cli') {
-        const restoreArgs = p ? restoreModeCliArgs(p.profile.restoreMode, p.release) : [];
+        const restoreArgs = cliRestoreArgs(tb);
         const cli = await tb.cluster.cli.submit(args, { savepoint: options.savepoint, parallelism: options.parallelism, restoreArgs, entryClass: spec.entryClass });
         if (cli.exitCode !== 0 || !cli.jobId) {
           throw new Error(`flink run failed (exit ${cli.exitCode}):\n${cli.stdout.slice(-2_000)}\n${cli.stderr.slice(-2_000)}`);
@@ -65,15 +66,39 @@ export async function submitJob(
           parallelism: options.parallelism,
           jobName,
           entryClass: spec.entryClass,
-          ...(p ? { restoreFields: restoreModeRestField(p.profile.restoreMode, p.release) } : {}),
+          ...(p ? { restoreFields: restoreModeRestField(p.profile.restoreMode, runningRelease(tb)) } : {}),
         });
         submission = { jobId, via };
       }
-      if (options.savepoint) tb.resumes?.push({ jobId: submission.jobId, location: options.savepoint, hostPath: hostPathOf(tb.cluster, options.savepoint) });
+      if (options.savepoint) recordResume(tb, submission.jobId, options.savepoint);
       return submission;
     },
     (s) => `job ${s.jobId}`,
   );
+}
+
+/**
+ * `flink run -s` arguments for the run's restore mode. Every CLI submission
+ * from a snapshot must pass them: without `-claimMode` the 2.x CLI restores
+ * NO_CLAIM whatever the cluster's configuration says (it sets the job's
+ * claim mode itself), so a CLAIM profile would silently run NO_CLAIM.
+ */
+export function cliRestoreArgs(tb: Testbed): string[] {
+  return tb.profile ? restoreModeCliArgs(tb.profile.profile.restoreMode, runningRelease(tb)) : [];
+}
+
+/** The release the cluster runs now (an upgrade replaces it mid-run), for its flag names; else the profile's. */
+function runningRelease(tb: Testbed): ReleaseCapabilities {
+  try {
+    return releaseCapabilities(tb.cluster.spec.flinkVersion);
+  } catch {
+    return tb.profile!.release;
+  }
+}
+
+/** A job the harness resumed from a snapshot: its restore mode is read back and judged (profile-verification.ts). */
+export function recordResume(tb: Testbed, jobId: string, savepoint: string): void {
+  tb.resumes?.push({ jobId, location: savepoint, hostPath: hostPathOf(tb.cluster, savepoint) });
 }
 
 export interface StoppedWithSavepoint {

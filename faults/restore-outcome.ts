@@ -6,7 +6,7 @@ import { waitFor, WaitTimeout } from '../containers/wait.js';
 import { classifyRestoreFailure, describeClassification } from '../history/restore-failure.js';
 import type { FailureSource, RestoreOutcome } from '../history/restore-outcome.js';
 import { recorded, type Testbed } from './context.js';
-import { JOB_NAME, submissionTarget, submitJob, type Via } from './job-operations.js';
+import { cliRestoreArgs, JOB_NAME, recordResume, submissionTarget, submitJob, type Via } from './job-operations.js';
 
 export { sameSavepoint, type FailureSource, type RestoreOutcome } from '../history/restore-outcome.js';
 
@@ -146,8 +146,9 @@ async function submitWithCli(tb: Testbed, spec: JobSpec, savepoint: string, para
     'submit-job-cli',
     target,
     async () => {
-      const cli = await tb.cluster.cli.submit(programArgs(spec), { savepoint, parallelism });
+      const cli = await tb.cluster.cli.submit(programArgs(spec), { savepoint, parallelism, restoreArgs: cliRestoreArgs(tb) });
       if (cli.exitCode !== 0 || !cli.jobId) throw new CliSubmitFailed(cli);
+      recordResume(tb, cli.jobId, savepoint);
       return cli.jobId;
     },
     (id) => `job ${id}`,
