@@ -3,18 +3,20 @@
 // a timeout or a bare "expected false to be true".
 import { expect } from 'vitest';
 import type { RestoreOutcome } from '../history/restore-outcome.js';
-import { sameSavepoint } from '../history/restore-outcome.js';
+import { restoredSavepoint, sameSavepoint } from '../history/restore-outcome.js';
 import { describeClassification, exceptionLines, type RestoreFailureReason } from '../history/restore-failure.js';
 
 export function describeRestoreOutcome(o: RestoreOutcome): string {
   return o.kind === 'restored' ? `restored from ${o.restoredPath}` : `${describeClassification(o)} (from the ${o.source})`;
 }
 
-export function expectRestored(outcome: RestoreOutcome, savepoint: string): asserts outcome is Extract<RestoreOutcome, { kind: 'restored' }> {
+/** `restoreMode`: the run's (its profile's); under CLAIM Flink reports the claimed savepoint as a checkpoint of the job. */
+export function expectRestored(outcome: RestoreOutcome, savepoint: string, restoreMode = 'NO_CLAIM'): asserts outcome is Extract<RestoreOutcome, { kind: 'restored' }> {
   expect(outcome.kind === 'restored' ? 'restored' : describeRestoreOutcome(outcome)).toBe('restored');
   if (outcome.kind !== 'restored') return;
   expect(sameSavepoint(outcome.restoredPath, savepoint), `Flink restored ${outcome.restoredPath}, not the savepoint ${savepoint}`).toBe(true);
-  expect(outcome.restoredIsSavepoint, `Flink reports ${outcome.restoredPath} as restored, but not as a savepoint`).toBe(true);
+  const isSavepoint = restoredSavepoint(savepoint, restoreMode).isSavepoint;
+  expect(outcome.restoredIsSavepoint, `Flink reports ${outcome.restoredPath} as restored, ${isSavepoint ? 'but not as a savepoint' : `as a savepoint, though ${restoreMode} takes it over as a checkpoint`}`).toBe(isSavepoint);
 }
 
 /**

@@ -34,3 +34,13 @@ export function sameSavepoint(a: string, b: string): boolean {
   const norm = (p: string) => p.replace(/^file:(\/\/)?/, '').replace(/\/+$/, '').replace(/\/{2,}/g, '/');
   return norm(a) === norm(b);
 }
+
+/**
+ * What latest.restored says after a resume from the savepoint at `location`. Under CLAIM
+ * Flink takes the savepoint over as a checkpoint of the job and reports it so
+ * (`is_savepoint` false, the same path; measured on 2.2.1: "Restoring job ... from
+ * Checkpoint 6 ... located at .../savepoint-..."); otherwise as a savepoint.
+ */
+export function restoredSavepoint(location: string, restoreMode: string): { isSavepoint: boolean; path: string } {
+  return { isSavepoint: restoreMode !== 'CLAIM', path: location };
+}

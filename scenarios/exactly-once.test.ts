@@ -130,7 +130,7 @@ describe('exactly-once sink (read_committed)', () => {
 
       const outcome = await resumeFromSavepoint(s, EXACTLY_ONCE_JOB, stopped.location);
       s.extra.restore = { ...outcome, summary: describeRestoreOutcome(outcome) };
-      expectRestored(outcome, stopped.location);
+      expectRestored(outcome, stopped.location, s.runProfile.restoreMode);
       expect(await s.settle(180_000), 'all windows committed after the resume').toBe(true);
       const verdict = await s.judge(POLICY);
       expectVerdictOk(verdict);

@@ -6,7 +6,6 @@ import { PLAYGROUND_JOB, TRANSACTIONAL_ID_PREFIX, type JobSpec } from '../config
 import { sleep, waitFor } from '../containers/wait.js';
 import { killPartitionLeader, killTransactionCoordinator, pausePartitionLeader, restartBroker, rollingRestartKafka } from '../faults/broker-leader.js';
 import { submitJob, waitForJobRunning } from '../faults/job-operations.js';
-import { BROKER_PAUSE_S } from '../faults/schedule/model.js';
 import type { OraclePolicy } from '../history/types.js';
 import { writePhaseOne } from './harness/input-phases.js';
 import { newestWindowStart } from './harness/output-progress.js';
@@ -98,6 +97,8 @@ describe("replicated Kafka (3 brokers) under the harness's own input", () => {
   // schedule, 3 Dec). workload/acknowledged-send.ts makes such a send fail and
   // the generator reconcile it with the topic; this run must end with the
   // topic holding exactly what the ledger counts.
+  /** Past KRaft's fencing of a silent broker (6 s) and the Kafka clients' request timeout (30 s). */
+  const INPUT_LEADER_PAUSE_S = 40;
   test.runIf(leaderFaults.has('input-leader-pause'))('the leader of input-0 paused while the generator writes: the topic holds every click the ledger counts (input audit), the job reads through the move, every window counted', async ({ skip }) => {
     let outcome: ScenarioOutcome | undefined;
     await runScenario('replicated-kafka-input-leader-pause', { topology: { brokers: 3 }, inconclusive: 'record', onOutcome: (o) => void (outcome = o) }, async (s) => {
@@ -107,8 +108,11 @@ describe("replicated Kafka (3 brokers) under the harness's own input", () => {
       // Paused first, then written to: the requests for input-0 hang on its
       // leader while another broker answers for input-1, until KRaft fences the
       // paused broker and input-0 moves (the case kafkajs's retry mishandles).
-      // The schedules' pause: past KRaft's fencing of a silent broker (6 s), so input-0 moves while the generator writes.
-      const pausing = pausePartitionLeader(s, BROKER_PAUSE_S * 1_000, 'input', 0);
+      // Longer than the schedules' pause (past KRaft's fencing, 6 s): past the Kafka clients' 30 s
+      // request timeout too. With 15 s the broker answered every held request at the unpause, so
+      // neither the generator nor Flink's consumer went to the new leader during the pause and Flink
+      // left no trace: the run was inconclusive every time it was drawn (2-4 Dec).
+      const pausing = pausePartitionLeader(s, INPUT_LEADER_PAUSE_S * 1_000, 'input', 0);
       await sleep(1_000);
       generator.resume();
       const paused = await pausing;

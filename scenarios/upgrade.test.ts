@@ -142,7 +142,7 @@ describe('upgrade', () => {
       if (metadataUnreadable && outcome.kind === 'restored') {
         expectStateRestoreShown();
       }
-      expectRestored(outcome, savepoint.location);
+      expectRestored(outcome, savepoint.location, s.runProfile.restoreMode);
       s.extra.upgradeDowntimeMs = Date.now() - downFrom;
       expect(await jobSwitches(s.cluster, outcome.jobId), 'program arguments the resumed job received').toMatchObject({ checkpointing: NO_VALUE, 'event-time': NO_VALUE });
 
@@ -170,7 +170,7 @@ describe('upgrade', () => {
       await replaceFlink(s, B);
       const outcome = await resumeFromSavepoint(s, EXACTLY_ONCE_JOB, savepoint.location);
       s.extra.restore = forReport(outcome);
-      expectRestored(outcome, savepoint.location);
+      expectRestored(outcome, savepoint.location, s.runProfile.restoreMode);
       expect(await jobSwitches(s.cluster, outcome.jobId), 'program arguments the resumed job received').toMatchObject({ 'exactly-once': NO_VALUE });
 
       await generator.done();

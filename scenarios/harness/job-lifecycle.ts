@@ -36,16 +36,6 @@ export async function folderContents(dir: string): Promise<{ files: string[]; by
   return { files: files.sort(), bytes };
 }
 
-/**
- * What latest.restored says after a resume from the savepoint at `location`. Under CLAIM
- * Flink takes the savepoint over as a checkpoint of the job and reports it so
- * (`is_savepoint` false, the same path; measured on 2.2.1: "Restoring job ... from
- * Checkpoint 6 ... located at .../savepoint-..."); otherwise as a savepoint.
- */
-export function restoredSavepoint(location: string, restoreMode: string): { isSavepoint: boolean; path: string } {
-  return { isSavepoint: restoreMode !== 'CLAIM', path: location };
-}
-
 /** What the job says it restored from (GET /jobs/<id>/checkpoints, latest.restored). */
 export async function restoredFrom(cluster: Cluster, jobId: string): Promise<{ isSavepoint: boolean; path: string } | undefined> {
   const restored = (await cluster.rest.checkpoints(jobId)).latest.restored;
