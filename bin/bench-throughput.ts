@@ -27,6 +27,7 @@ import { HistoryRecorder } from '../history/recorder.js';
 import { newRunId } from '../scenarios/harness/run-id.js';
 import { OutputCoverage } from '../history/output-coverage.js';
 import { ClickGenerator, type GeneratorOptions } from '../workload/click-generator.js';
+import { raceClients, type ClientFigure } from './kafka-client-race.js';
 import type { WorkloadShape } from '../workload/click-event.js';
 
 const opts = new Command('bench-throughput')
@@ -36,11 +37,12 @@ const opts = new Command('bench-throughput')
   .option('--producer-events <n>', 'events per producer-only variant (0: skip phase 1)', '300000')
   // Measured 2026-12-01 (kafkajs 2.2.4, idempotent, acks=all): 2,000 per send 19,900/s, 20,000 per send 6,400/s.
   .option('--variants <list>', 'producer settings to compare, batch:concurrency[:gzip], comma-separated', '1000:1,2000:1,2000:4,2000:1:gzip')
+  .option('--client-events <n>', 'events per client in the client comparison, kafkajs vs @platformatic/kafka (0: skip)', '500000')
   .option('--batch <n>', 'end to end: events per send', '2000')
   .option('--concurrency <n>', 'end to end: sends in flight (above 1: a producer per partition)', '4')
   .option('--parallelism <n>', 'the job\'s parallelism', '2')
   .parse()
-  .opts<Record<'keys' | 'eventsPerKey' | 'windows' | 'producerEvents' | 'variants' | 'batch' | 'concurrency' | 'parallelism', string>>();
+  .opts<Record<'keys' | 'eventsPerKey' | 'windows' | 'producerEvents' | 'variants' | 'clientEvents' | 'batch' | 'concurrency' | 'parallelism', string>>();
 
 const settings = loadSettings();
 const shape: WorkloadShape = { keys: Number(opts.keys), eventsPerKeyPerWindow: Number(opts.eventsPerKey) };
@@ -89,6 +91,15 @@ try {
       }
     }
 
+    // ---- 1b. the clients alone: the same records, no ledger ----
+    const clients: ClientFigure[] = [];
+    if (Number(opts.clientEvents) > 0) {
+      const k = cluster.kafka;
+      const total = async (topic: string) => [...(await k.endOffsets(topic)).values()].reduce((a, b) => a + Number(b), 0);
+      clients.push(...(await raceClients(k.kafka, k.bootstrapServers, (t) => k.createTopics([t], 2), total, Number(opts.clientEvents))));
+      for (const c of clients) info(`client only, ${c.client}: ${c.events} events in ${s(c.ms)} = ${c.eventsPerSecond} events/s`);
+    }
+
     // ---- 2. end to end ----
     const submittedAt = Date.now();
     const tb = { cluster, history: new HistoryRecorder('bench-throughput', images.release.version) };
@@ -127,6 +138,7 @@ try {
       windows,
       parallelism: Number(opts.parallelism),
       producerOnly: producer,
+      clientOnly: clients,
       endToEnd: {
         events,
         outputRecords: tap.records.length,
@@ -159,6 +171,7 @@ try {
         '',
         `Flink ${result.flinkVersion}, Kafka ${result.kafkaVersion}, ${result.machine.cpus} cores; ${shape.keys} pages x ${shape.eventsPerKeyPerWindow} clicks x ${windows} window(s), job parallelism ${result.parallelism}`,
         ...producer.map((p) => `producer only ${p.variant.padEnd(16)} ${String(p.eventsPerSecond).padStart(8)} events/s`),
+        ...clients.map((c) => `client only ${c.client.padEnd(46)} ${String(c.eventsPerSecond).padStart(8)} events/s`),
         `end to end: ${e.events} events written in ${s(e.generatorMs)} (${e.generatorEventsPerSecond}/s), last window read at ${s(e.lastOutputMs)}, verified at ${s(e.verifiedMs)}: ${e.verdictOk ? 'oracle ok' : `oracle FAILED (${e.failures} failures, ${e.keysSeen}/${e.settledKeys} keys)`}`,
         `sustained throughput        ${String(e.sustainedEventsPerSecond).padStart(8)} events/s  (${within(e.sustainedEventsPerSecond, 100_000, true)}: >= 100,000)`,
         `verified after cluster start  ${s(e.verifiedSinceClusterStartMs)} (cluster up ${s(e.clusterUpMs)}, job submitted ${s(e.verifiedSinceSubmitMs)} before)  (${within(e.verifiedSinceClusterStartMs, 60_000)}: <= 60 s${producer.length ? '; includes phase 1: --producer-events 0 for the target' : ''})`,
