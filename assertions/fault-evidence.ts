@@ -12,12 +12,12 @@ import path from 'node:path';
 import { byTime, faultLabel, faultOccurrences, type FaultOccurrence } from '../history/fault-occurrences.js';
 import { sameSavepoint } from '../history/restore-outcome.js';
 import type { History, HistoryEvent } from '../history/types.js';
+import { eventsOf as of, type EventOf as Ev } from '../history/events-of.js';
 import { JOBMANAGER_FAULTS, jobManagerFailoverEvidence } from './jobmanager-evidence.js';
 import type { Reason } from './outcome.js';
 import { networkRules } from './network-evidence.js';
 import { replicatedKafkaRules } from './replicated-kafka-evidence.js';
 
-type Ev<K extends HistoryEvent['kind']> = Extract<HistoryEvent, { kind: K }>;
 type JobException = Ev<'job-exception'>;
 
 /** Log lines and lag samples this long after a broker fault still belong to it (clients reconnect, lag peaks). */
@@ -352,6 +352,3 @@ const isKafkaError = (e: JobException) => /\borg\.apache\.kafka\./.test(`${e.exc
 
 const short = (exceptionName: string) => exceptionName.split('.').at(-1) ?? exceptionName;
 
-function of<K extends HistoryEvent['kind']>(events: readonly HistoryEvent[], kind: K): Ev<K>[] {
-  return events.filter((e): e is Ev<K> => e.kind === kind);
-}

@@ -14,9 +14,9 @@
 // checkpoint was lost). Anything missing: inconclusive.
 import type { FaultOccurrence } from '../history/fault-occurrences.js';
 import type { HistoryEvent } from '../history/types.js';
+import { eventsOf as of, type EventOf as Ev } from '../history/events-of.js';
 import type { Reason } from './outcome.js';
 
-type Ev<K extends HistoryEvent['kind']> = Extract<HistoryEvent, { kind: K }>;
 
 /** The name of the 'check' faults/jobmanager.ts records from the REST leader znode. */
 export const LEADER_CHECK = 'jobmanager-leader';
@@ -99,6 +99,3 @@ function lastCheckpointBefore(events: readonly HistoryEvent[], jobId: string, t:
   return ids.length ? Math.max(...ids) : undefined;
 }
 
-function of<K extends HistoryEvent['kind']>(events: readonly HistoryEvent[], kind: K): Ev<K>[] {
-  return events.filter((e): e is Ev<K> => e.kind === kind);
-}

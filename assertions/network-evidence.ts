@@ -9,7 +9,8 @@
 import type { FaultOccurrence } from '../history/fault-occurrences.js';
 import type { HistoryEvent } from '../history/types.js';
 import type { Reason } from './outcome.js';
-import { checkpointStall, CLIENT_AFTERMATH_MS, faultEnd, kafkaClientLines, of, type FaultRule } from './replicated-kafka-evidence.js';
+import { checkpointStall, CLIENT_AFTERMATH_MS, faultEnd, kafkaClientLines, type FaultRule } from './replicated-kafka-evidence.js';
+import { eventsOf as of } from '../history/events-of.js';
 
 /** faults/network.ts's names (not imported: assertions read no fault code). */
 const HEAL_PARTITION = 'heal-partition';

@@ -15,9 +15,9 @@
 // Anything missing is inconclusive, never a pass.
 import type { FaultOccurrence } from '../history/fault-occurrences.js';
 import type { HistoryEvent } from '../history/types.js';
+import { eventsOf as of, type EventOf as Ev } from '../history/events-of.js';
 import type { Reason } from './outcome.js';
 
-type Ev<K extends HistoryEvent['kind']> = Extract<HistoryEvent, { kind: K }>;
 export type FaultRule = (f: FaultOccurrence, until: number, events: readonly HistoryEvent[]) => Reason;
 
 /** The check faults/broker-leader.ts leaves (its KAFKA_METADATA_CHECK; not imported: assertions read no fault code). */
@@ -32,9 +32,6 @@ const ENDED_BY: Record<string, string> = {
   'isolate-broker': 'reconnect-broker',
 };
 
-export function of<K extends HistoryEvent['kind']>(events: readonly HistoryEvent[], kind: K): Ev<K>[] {
-  return events.filter((e): e is Ev<K> => e.kind === kind);
-}
 
 /** When the fault's effect ended: its closing operation on the same target, else its ok. */
 export function faultEnd(f: FaultOccurrence, events: readonly HistoryEvent[], endedBy = ENDED_BY[f.name]): number | undefined {

@@ -17,9 +17,9 @@
 //   info (a slow machine can time a checkpoint out once; the report shows it).
 import { disturbances } from './disturbances.js';
 import type { HistoryEvent } from '../history/types.js';
+import { eventsOf as of, type EventOf as Ev } from '../history/events-of.js';
 import type { Reason } from './outcome.js';
 
-type Ev<K extends HistoryEvent['kind']> = Extract<HistoryEvent, { kind: K }>;
 
 /** How long after a fault or operation ends a failure is still its effect (heartbeat timeouts are 5 s, the restart delay 1 s; 60 s leaves room for a busy machine and a slow broker). */
 export const EXPLAINED_FOR_MS = 60_000;
@@ -135,6 +135,3 @@ function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
   return m;
 }
 
-function of<K extends HistoryEvent['kind']>(events: readonly HistoryEvent[], kind: K): Ev<K>[] {
-  return events.filter((e): e is Ev<K> => e.kind === kind);
-}
